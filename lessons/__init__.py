@@ -1,0 +1,1 @@
+"""Your lessons: fill in the stubs, then run `uv run python -m grader lessonN`."""
