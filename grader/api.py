@@ -1,0 +1,86 @@
+"""Grade a lesson from Python: what the command line, batch grading and the tests call."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from grader import catalog
+from grader.messages import common
+from grader.results import IMPORT_STEP, CheckResult, LessonResult, outcome
+from grader.runner import run_checks
+
+
+def display_path(path: Path) -> str:
+    """`path` as the learner would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None,
+          *, timeout: float | None = None) -> LessonResult:
+    """Run every check of `lesson` on the learner's file in `submission_dir` (default `lessons/`).
+
+    The file is copied to a private folder first, so nothing the learner's code
+    does can change `submission_dir`.
+    """
+    if isinstance(lesson, str):
+        lesson = catalog.resolve(lesson)
+    folder = Path(submission_dir) if submission_dir is not None else catalog.LESSONS_DIR
+    original = folder / lesson.filename
+    display = display_path(original)
+    with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
+        copy = Path(tmp, "submission", lesson.filename)
+        copy.parent.mkdir()
+        if original.is_file():
+            shutil.copyfile(original, copy)
+        workdir = Path(tmp, "work")
+        workdir.mkdir()
+        timeout = timeout or lesson.check_timeout
+        runs = run_checks(lesson, copy, display, timeout, workdir)
+    return assemble(lesson, display, runs, original.is_file(), timeout)
+
+
+def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, timeout: float) -> LessonResult:
+    result = LessonResult(lesson=lesson.id, title=f"{lesson.course_number} {lesson.title}", file=display)
+    checks = next((run.checks for run in runs if run.checks is not None), None)
+    outcomes: dict[str, dict] = {}
+    for run in runs:
+        outcomes.update(run.outcomes)
+        if run.interrupted:
+            outcomes[run.interrupted] = run.interruption
+        if run.finished:
+            result.tensorflow_imported = run.tensorflow_imported
+    grader_error = next((run.grader_error for run in runs if run.grader_error), None)
+    if not file_exists:
+        import_outcome = outcome("error", common.FILE_MISSING, file=display)
+    else:
+        import_outcome = outcomes.get(IMPORT_STEP)
+    if import_outcome is not None and import_outcome["status"] == "timeout":
+        import_outcome = outcome("timeout", common.IMPORT_TIMEOUT, file=display, seconds=timeout)
+    if grader_error is not None or checks is None:
+        detail = grader_error or "no checks were collected"
+        tail = runs[-1].output_sample.decode(errors="replace").strip().splitlines()[-5:]
+        import_outcome = outcome("error", common.GRADER_ERROR, detail=" / ".join([detail[-500:], *tail]))
+        checks = checks or [{"nodeid": "grader", "name": "the grader runs"}]
+    broken = import_outcome is None or import_outcome["status"] != "passed"
+    result.broken = broken
+    for check in checks:
+        outcome = import_outcome if broken else outcomes.get(check["nodeid"])
+        if outcome is None:  # cannot happen unless the child lost track: never count it passed
+            outcome = outcome("error", common.NOT_RUN, reason="the check did not report")
+        status = outcome["status"]
+        result.tests.append(CheckResult(
+            name=check["name"],
+            status=status,
+            message=outcome.get("message", ""),
+            score=1.0 if status == "passed" else 0.0,
+            mistake=outcome.get("mistake"),
+            function=outcome.get("function"),
+            line=outcome.get("line"),
+        ))
+    return result
+

@@ -1,0 +1,70 @@
+"""The nine lessons: ids, titles, files, and what grading each one needs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LESSONS_DIR = PROJECT_ROOT / "lessons"
+SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
+CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int
+    slug: str
+    title: str
+    needs_tensorflow: bool
+
+    @property
+    def id(self) -> str:
+        return f"lesson{self.number}"
+
+    @property
+    def course_number(self) -> str:
+        return f"8.{self.number}"
+
+    @property
+    def filename(self) -> str:
+        return f"lesson{self.number}_{self.slug}.py"
+
+    @property
+    def checks_file(self) -> Path:
+        return CHECKS_DIR / f"{self.id}.py"
+
+    @property
+    def check_timeout(self) -> float:
+        """Seconds one check may take before it counts as a hang. A model check's first
+        `fit` traces a graph, which on a slow laptop takes many seconds."""
+        return 120.0 if self.needs_tensorflow else 10.0
+
+
+LESSONS = (
+    Lesson(1, "fashion_classification", "Fashion classification", False),
+    Lesson(2, "tensorflow_keras", "TensorFlow and Keras", True),
+    Lesson(3, "pretrained_cnn", "Pre-trained convolutional neural networks", True),
+    Lesson(4, "convolutional_networks", "Convolutional neural networks", False),
+    Lesson(5, "transfer_learning", "Transfer learning", True),
+    Lesson(6, "learning_rate", "Adjusting the learning rate", True),
+    Lesson(7, "checkpointing", "Checkpointing", True),
+    Lesson(8, "more_layers", "Adding more layers", True),
+    Lesson(9, "dropout", "Regularization and dropout", True),
+)
+BY_ID = {lesson.id: lesson for lesson in LESSONS}
+
+
+class UnknownLesson(ValueError):
+    pass
+
+
+def resolve(name: str) -> Lesson:
+    """`lesson5`, `5` and `8.5` all name lesson 5."""
+    match = re.fullmatch(r"(?:lesson|8\.)?(\d)", name.strip().lower())
+    lesson = BY_ID.get(f"lesson{match.group(1)}") if match else None
+    if lesson is None:
+        raise UnknownLesson(name)
+    return lesson
+

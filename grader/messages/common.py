@@ -1,0 +1,87 @@
+"""Messages of the report, the command line and the sandbox."""
+
+# --- command line -----------------------------------------------------------
+DESCRIPTION = "Check your Module 8 lessons against the reference and say exactly what is wrong."
+LESSON_HELP = "lesson5, 5 or 8.5 (any lesson), or all; leave out to see your progress"
+UNKNOWN_LESSON = "unknown lesson {name!r}: choose one of {valid}, or all"
+MISSING_SUBMISSION = "no such folder: {path}"
+NOT_A_FOLDER = "not a folder: {path}"
+
+# --- how a check ended ------------------------------------------------------
+NOT_STARTED = "`{function}` is not written yet (it still raises NotImplementedError at line {line})."
+NOT_STARTED_UNKNOWN = "not started: your code raised NotImplementedError."
+RAISED = "your code raised {error} at line {line}, in `{function}`: {detail}"
+RAISED_OUTSIDE = "your code raised {error}: {detail}"
+CALLED_SYS_EXIT = (
+    "your code called sys.exit({code}) at line {line}, in `{function}`. A function hands back "
+    "its result with `return`; ending the whole program stops the grader's check too."
+)
+MISSING_FUNCTION = "{file} has no function `{function}`. Did you rename or delete it?"
+TIMEOUT = (
+    "stopped after {seconds:g} s: this check never finished. Look for a loop that never "
+    "ends, or work that grows much faster than the input."
+)
+CRASHED_SIGNAL = (
+    "your code crashed Python ({signal}) while this check ran. {hint}"
+)
+SEGFAULT_HINT = "A segmentation fault usually means memory was misused through ctypes or a C extension."
+EXITED = (
+    "the Python process ended (exit status {code}) in the middle of this check. Does your "
+    "code call os._exit() or sys.exit()? A function should return its result instead."
+)
+OUTPUT_FLOOD = (
+    "your code printed {size} while this check ran. Printing inside a loop floods the "
+    "screen and slows everything down: remove or limit the print."
+)
+USES_REFERENCE = (
+    "your code imports the reference solutions (`{module}`). Write the lesson yourself: "
+    "the grader compares your work with the reference, so it cannot grade a copy of it."
+)
+REFERENCE_FUNCTION = (
+    "`{function}` is the reference solution's function, not yours. Write it in {file}."
+)
+GRADER_ERROR = (
+    "the grader itself failed ({detail}). This is a bug in the grader, not in your work: "
+    "please report it to your instructor."
+)
+
+# --- the lesson file as a whole ---------------------------------------------
+FILE_MISSING = "{file} is missing: the grader expects your lesson in a file with exactly this name."
+SYNTAX_ERROR = "{file}, line {line}: {detail}\n{source}"
+IMPORT_FAILED = "{file} could not be imported: {detail}"
+IMPORT_EXIT = (
+    "{file} calls sys.exit({code}) when it is imported. Keep top-level code to definitions, "
+    "and put demos under `if __name__ == \"__main__\":`."
+)
+IMPORT_TIMEOUT = (
+    "importing {file} took more than {seconds:g} s. Code at the top level of the file runs "
+    "on import: put demos and training under `if __name__ == \"__main__\":`."
+)
+NOT_RUN = "not run: {reason}"
+
+# --- the report ---------------------------------------------------------------
+HEADER = "Lesson {number} · {title}   ({file})"
+SCORE = "Score: {score:g}/{max_score:g}"
+STATUS_MARKS = {
+    "passed": "✓",
+    "failed": "✗",
+    "not_started": "·",
+    "error": "!",
+    "timeout": "⏱",
+}
+NOT_STARTED_LABEL = "not started"
+NEXT_WRITE = "Next: write `{function}` in {file} (line {line}), then run `{command}` again."
+NEXT_FIX = "Next: fix what the first message above names, then run `{command}` again."
+NEXT_FILE = "Next: put your lesson at {file}, then run `{command}` again."
+NEXT_LESSON = "Lesson {number} passes. Next: lesson {next_number}, `{command}`."
+ALL_DONE = "Lesson {number} passes. That was the last lesson: well done!"
+ALL_SUMMARY = "{passed} of {total} lessons pass; {score:g}/{max_score:g} checks in all."
+
+# --- comparing arrays (any lesson) ----------------------------------------------
+WRONG_TYPE = "{what} should be a NumPy array (or something np.asarray turns into numbers); got {got}."
+WRONG_SHAPE = "{what} has shape {got}; expected {expected}."
+WRONG_VALUES = (
+    "{what} has the right shape but wrong values: at index {index} you give {got:.6g}, "
+    "expected {expected:.6g}."
+)
+NOT_FINITE = "{what} contains {bad} (inf or nan) at index {index}; expected {expected:.6g}."

@@ -1,0 +1,100 @@
+"""What grading produced: one record per check and per lesson, and their JSON forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+IMPORT_STEP = "<import>"  # the step that loads the learner's file, before any check
+CHECK_STATUSES = ("passed", "failed", "not_started", "error", "timeout")
+LESSON_STATUSES = ("passed", "failed", "error")
+
+
+@dataclass
+class CheckResult:
+    name: str
+    status: str
+    message: str = ""
+    score: float = 0.0
+    max_score: float = 1.0
+    # For tests and the report, not part of the JSON schema: the message template that
+    # named the mistake, and where a "not started" stub sits.
+    mistake: str | None = None
+    function: str | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "message": self.message,
+            "score": self.score,
+            "max_score": self.max_score,
+        }
+
+
+@dataclass
+class LessonResult:
+    lesson: str
+    title: str
+    file: str
+    tests: list[CheckResult] = field(default_factory=list)
+    # True when the lesson file itself could not be graded (missing, does not import).
+    broken: bool = False
+    tensorflow_imported: bool | None = None
+
+    @property
+    def score(self) -> float:
+        return sum(check.score for check in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.max_score for check in self.tests)
+
+    @property
+    def status(self) -> str:
+        if self.broken:
+            return "error"
+        if self.tests and all(check.status == "passed" for check in self.tests):
+            return "passed"
+        return "failed"
+
+    @property
+    def started(self) -> bool:
+        return any(check.status != "not_started" for check in self.tests)
+
+    def to_json(self) -> dict:
+        return {
+            "lesson": self.lesson,
+            "title": self.title,
+            "status": self.status,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [check.to_json() for check in self.tests],
+        }
+
+
+def gradescope(results: list[LessonResult]) -> dict:
+    """Gradescope's results.json: one test per check, named with its lesson."""
+    tests = [
+        {
+            "name": f"{result.title}: {check.name}",
+            "score": check.score,
+            "max_score": check.max_score,
+            "status": "passed" if check.status == "passed" else "failed",
+            "output": check.message or check.status.replace("_", " "),
+        }
+        for result in results
+        for check in result.tests
+    ]
+    return {
+        "score": sum(result.score for result in results),
+        "max_score": sum(result.max_score for result in results),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def outcome(status: str, template: str, **fields) -> dict:
+    """How a step ended, with the message template that names why (tests compare the template)."""
+    return {"status": status, "message": template.format(**fields).strip(), "mistake": template}
