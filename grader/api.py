@@ -69,18 +69,18 @@ def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, time
     broken = import_outcome is None or import_outcome["status"] != "passed"
     result.broken = broken
     for check in checks:
-        outcome = import_outcome if broken else outcomes.get(check["nodeid"])
-        if outcome is None:  # cannot happen unless the child lost track: never count it passed
-            outcome = outcome("error", common.NOT_RUN, reason="the check did not report")
-        status = outcome["status"]
+        ended = import_outcome if broken else outcomes.get(check["nodeid"])
+        if ended is None:  # cannot happen unless the child lost track: never count it passed
+            ended = outcome("error", common.NOT_RUN, reason="the check did not report")
+        status = ended["status"]
         result.tests.append(CheckResult(
             name=check["name"],
             status=status,
-            message=outcome.get("message", ""),
+            message=ended.get("message", ""),
             score=1.0 if status == "passed" else 0.0,
-            mistake=outcome.get("mistake"),
-            function=outcome.get("function"),
-            line=outcome.get("line"),
+            mistake=ended.get("mistake"),
+            function=ended.get("function"),
+            line=ended.get("line"),
         ))
     return result
 

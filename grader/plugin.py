@@ -95,9 +95,9 @@ class _Grading:
         except SystemExit as error:
             return outcome("error", common.IMPORT_EXIT, file=self.display, code=error.code)
         except BaseException as error:  # the learner's top-level code may raise anything
-            outcome = self.classify(error)
-            if outcome["status"] == "failed":
-                return outcome
+            ended = self.classify(error)
+            if ended["status"] == "failed":
+                return ended
             where = self.student_frame(error.__traceback__)
             detail = f"{type(error).__name__} at line {where[1] if where else '?'}: {_one_line(error)}"
             return outcome("error", common.IMPORT_FAILED, file=self.display, detail=detail)
@@ -148,9 +148,9 @@ def pytest_runtestloop(session):
     if session.testsfailed:
         return True  # a broken checks file was reported by pytest_collectreport
     grading.emit(event="start", nodeid=IMPORT_STEP)
-    outcome = grading.import_student()
-    grading.emit(event="result", nodeid=IMPORT_STEP, **outcome)
-    if outcome["status"] != "passed":
+    ended = grading.import_student()
+    grading.emit(event="result", nodeid=IMPORT_STEP, **ended)
+    if ended["status"] != "passed":
         return True
     grading.reference = load_module(
         catalog.SOLUTIONS_DIR / grading.lesson.filename, f"_reference_{grading.lesson.id}"
@@ -165,8 +165,8 @@ def pytest_runtest_protocol(item, nextitem):
         grading.emit(event="start", nodeid=item.nodeid)
     yield
     if grading is not None:
-        outcome = item.stash.get(_OUTCOME, {"status": "passed", "message": ""})
-        grading.emit(event="result", nodeid=item.nodeid, **outcome)
+        ended = item.stash.get(_OUTCOME, {"status": "passed", "message": ""})
+        grading.emit(event="result", nodeid=item.nodeid, **ended)
 
 
 @pytest.hookimpl(hookwrapper=True)

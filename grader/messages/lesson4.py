@@ -1,0 +1,46 @@
+"""Mistakes the lesson 8.4 checks can name."""
+
+CONV_FLIPPED = (
+    "conv2d flips the kernel (a textbook convolution). Keras' Conv2D computes cross-correlation: "
+    "each output is the patch times the filter as it is, not rotated by 180°."
+)
+CONV_VALID_SHAPE = (
+    "conv2d with padding=\"valid\" and stride {stride} on a {h}×{w} image with a {kh}×{kw} kernel "
+    "should give {expected}; you give {got}. Without padding, how many whole windows fit, "
+    "moving {stride} step(s) at a time?"
+)
+CONV_SAME_SHAPE = (
+    "conv2d with padding=\"same\" and stride {stride} on a {h}×{w} image should give {expected}; "
+    "you give {got}. With \"same\", the output has ceil(H / stride) rows, whatever the kernel size."
+)
+CONV_SAME_SIDE = (
+    "conv2d with padding=\"same\" pads the wrong side. When the padding is odd, Keras puts the "
+    "extra row and column at the bottom and right, not at the top and left."
+)
+CONV_STRIDE_IGNORED = "conv2d ignores stride={stride}: the output is the stride-1 result."
+CONV_CHANNELS = (
+    "conv2d gives the right shape but the output channels are wrong. Each output channel sums "
+    "over all input channels with its own filter kernels[:, :, :, k]."
+)
+RELU_IN_PLACE = "relu changed the array it was given. Return a new array and leave the input as it was."
+SIGMOID_WARNS = "sigmoid({value:g}) raised a RuntimeWarning ({warning}): np.exp overflows for large inputs. Can you rewrite it so exp only ever sees numbers ≤ 0?"
+SIGMOID_NOT_FINITE = "sigmoid({value:g}) gave {got}; it should be {expected:g}."
+SOFTMAX_NOT_FINITE = (
+    "softmax of logits like {value:g} gave {got}: exp overflows. Softmax does not change when "
+    "you subtract the same number from every logit: which number keeps exp small?"
+)
+SOFTMAX_AXIS = "softmax(logits, axis={axis}) does not sum to 1 along axis {axis}; the sums are {sums}."
+SOFTMAX_WARNS = "softmax raised a RuntimeWarning ({warning}) for logits like {value:g}."
+IN_PLACE = "{function} changed the array it was given. Return a new array and leave the input as it was."
+POOL_STRIDE_DEFAULT = (
+    "max_pool2d with pool_size={pool} and no stride should move {pool} steps at a time (stride "
+    "defaults to pool_size); you give shape {got}, expected {expected}."
+)
+POOL_SHAPE = "max_pool2d(pool_size={pool}, stride={stride}) on {h}×{w} maps should give {expected}; you give {got}."
+POOL_AVERAGE = "max_pool2d takes the average of each window; it should take the largest value."
+GAP_SHAPE = "global_average_pool of maps shaped {shape} should give shape {expected} (one mean per channel); you give {got}."
+PARAMS_WRONG = (
+    "conv2d_param_count({args}) gave {got}; a Conv2D layer with these settings has {expected} "
+    "parameters. Count the weights of one filter, then the bias, then the filters."
+)
+PARAMS_NOT_INT = "conv2d_param_count should return an int; got {got}."
