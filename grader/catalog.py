@@ -18,6 +18,7 @@ class Lesson:
     slug: str
     title: str
     needs_tensorflow: bool
+    functions: tuple[str, ...]  # what the learner writes, as the lesson contract names it
 
     @property
     def id(self) -> str:
@@ -43,15 +44,20 @@ class Lesson:
 
 
 LESSONS = (
-    Lesson(1, "fashion_classification", "Fashion classification", False),
-    Lesson(2, "tensorflow_keras", "TensorFlow and Keras", True),
-    Lesson(3, "pretrained_cnn", "Pre-trained convolutional neural networks", True),
-    Lesson(4, "convolutional_networks", "Convolutional neural networks", False),
-    Lesson(5, "transfer_learning", "Transfer learning", True),
-    Lesson(6, "learning_rate", "Adjusting the learning rate", True),
-    Lesson(7, "checkpointing", "Checkpointing", True),
-    Lesson(8, "more_layers", "Adding more layers", True),
-    Lesson(9, "dropout", "Regularization and dropout", True),
+    Lesson(1, "fashion_classification", "Fashion classification", False,
+           ("list_classes", "count_images")),
+    Lesson(2, "tensorflow_keras", "TensorFlow and Keras", True, ("load_image_array",)),
+    Lesson(3, "pretrained_cnn", "Pre-trained convolutional neural networks", True,
+           ("load_pretrained_model", "prepare_batch", "top_k_predictions")),
+    Lesson(4, "convolutional_networks", "Convolutional neural networks", False,
+           ("conv2d", "relu", "sigmoid", "softmax", "max_pool2d", "global_average_pool",
+            "conv2d_param_count")),
+    Lesson(5, "transfer_learning", "Transfer learning", True, ("make_datasets", "build_transfer_model")),
+    Lesson(6, "learning_rate", "Adjusting the learning rate", True,
+           ("train_for_learning_rates", "best_learning_rate", "plot_scores")),
+    Lesson(7, "checkpointing", "Checkpointing", True, ("make_checkpoint", "find_best_checkpoint")),
+    Lesson(8, "more_layers", "Adding more layers", True, ("add_inner_layer", "build_model_with_inner_layer")),
+    Lesson(9, "dropout", "Regularization and dropout", True, ("add_dropout", "build_model_with_dropout")),
 )
 BY_ID = {lesson.id: lesson for lesson in LESSONS}
 

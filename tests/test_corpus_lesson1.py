@@ -1,0 +1,133 @@
+"""Lesson 8.1: wrong submissions get the message that names their mistake; other correct ways pass."""
+
+import pytest
+
+from grader.messages import lesson1 as M
+
+WRONG = {
+    "classes in reverse order": (M.CLASSES_UNSORTED, """
+        def list_classes(data_dir):
+            train = Path(data_dir) / "train"
+            return sorted((p.name for p in train.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+        """),
+    "files listed as classes": (M.CLASSES_INCLUDE_FILES, """
+        import os
+        def list_classes(data_dir):
+            return sorted(os.listdir(os.path.join(data_dir, "train")))
+        """),
+    "hidden folders listed as classes": (M.CLASSES_INCLUDE_FILES, """
+        def list_classes(data_dir):
+            return sorted(p.name for p in (Path(data_dir) / "train").iterdir() if p.is_dir())
+        """),
+    "empty list for a missing folder": (M.MISSING_NOT_RAISED, """
+        def list_classes(data_dir):
+            train = Path(data_dir) / "train"
+            if not train.is_dir():
+                return []
+            return sorted(p.name for p in train.iterdir() if p.is_dir() and not p.name.startswith("."))
+        """),
+    "ValueError for a missing folder": (M.MISSING_WRONG_ERROR, """
+        def list_classes(data_dir):
+            train = Path(data_dir) / "train"
+            if not train.is_dir():
+                raise ValueError("no data")
+            return sorted(p.name for p in train.iterdir() if p.is_dir() and not p.name.startswith("."))
+        """),
+    "error without the path": (M.MISSING_PATH_NOT_NAMED, """
+        def list_classes(data_dir):
+            train = Path(data_dir) / "train"
+            if not train.is_dir():
+                raise FileNotFoundError("dataset not found")
+            return sorted(p.name for p in train.iterdir() if p.is_dir() and not p.name.startswith("."))
+        """),
+    "extensions matched case-sensitively": (M.COUNTS_UPPERCASE, """
+        def count_images(data_dir):
+            counts = {}
+            for split in ("train", "validation", "test"):
+                if (Path(data_dir) / split).is_dir():
+                    counts[split] = {
+                        c.name: sum(f.name.endswith((".jpg", ".jpeg", ".png")) for f in c.iterdir())
+                        for c in (Path(data_dir) / split).iterdir() if c.is_dir() and not c.name.startswith(".")
+                    }
+            return counts
+        """),
+    "every file counted": (M.COUNTS_NON_IMAGES, """
+        def count_images(data_dir):
+            counts = {}
+            for split in ("train", "validation", "test"):
+                if (Path(data_dir) / split).is_dir():
+                    counts[split] = {
+                        c.name: sum(f.is_file() for f in c.iterdir())
+                        for c in (Path(data_dir) / split).iterdir() if c.is_dir() and not c.name.startswith(".")
+                    }
+            return counts
+        """),
+    "hidden folder counted as a class": (M.COUNTS_HIDDEN_CLASS, """
+        def count_images(data_dir):
+            counts = {}
+            for split in ("train", "validation", "test"):
+                if (Path(data_dir) / split).is_dir():
+                    counts[split] = {
+                        c.name: sum(f.suffix.lower() in (".jpg", ".jpeg", ".png") for f in c.iterdir())
+                        for c in (Path(data_dir) / split).iterdir() if c.is_dir()
+                    }
+            return counts
+        """),
+    "a split that does not exist": (M.COUNTS_SPLITS, """
+        def count_images(data_dir):
+            counts = {}
+            for split in ("train", "validation", "test"):
+                folder = Path(data_dir) / split
+                counts[split] = {} if not folder.is_dir() else {
+                    c.name: sum(f.suffix.lower() in (".jpg", ".jpeg", ".png") for f in c.iterdir())
+                    for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".")
+                }
+            return counts
+        """),
+}
+
+CORRECT = {
+    "os.listdir and os.path": """
+        import os
+        def list_classes(data_dir):
+            train = os.path.join(data_dir, "train")
+            if not os.path.isdir(train):
+                raise FileNotFoundError(f"no folder {train}")
+            names = [n for n in os.listdir(train) if not n.startswith(".") and os.path.isdir(os.path.join(train, n))]
+            names.sort()
+            return names
+        """,
+    "glob with a Counter": """
+        import collections, glob, os
+        def count_images(data_dir):
+            result = {}
+            for split in ["train", "validation", "test"]:
+                if not os.path.isdir(os.path.join(data_dir, split)):
+                    continue
+                counter = collections.Counter()
+                for cls in os.listdir(os.path.join(data_dir, split)):
+                    path = os.path.join(data_dir, split, cls)
+                    if cls.startswith(".") or not os.path.isdir(path):
+                        continue
+                    counter[cls] = len([f for f in glob.glob(os.path.join(path, "*"))
+                                        if os.path.splitext(f)[1].lower() in {".jpg", ".jpeg", ".png"}])
+                result[split] = counter
+            return result
+        """,
+}
+
+
+@pytest.mark.parametrize("case", WRONG)
+def test_wrong_submission_is_named(grade_variant, case):
+    mistake, source = WRONG[case]
+    result = grade_variant("lesson1", source)
+    failed = [check for check in result.tests if check.status == "failed"]
+    assert failed, [(c.name, c.status, c.message) for c in result.tests]
+    assert failed[0].mistake == mistake, failed[0].message
+    assert result.status == "failed"
+
+
+@pytest.mark.parametrize("case", CORRECT)
+def test_other_correct_way_passes(grade_variant, case):
+    result = grade_variant("lesson1", CORRECT[case])
+    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]

@@ -1,0 +1,59 @@
+"""Lesson 8.2: wrong submissions get the message that names their mistake; other correct ways pass."""
+
+import pytest
+
+from grader.messages import lesson2 as M
+
+PIL_LOADER = """
+    def load_image_array(path, target_size=(150, 150)):
+        img = Image.open(path){convert}
+        if target_size is not None:
+            img = img.resize({size}, Image.Resampling.NEAREST)
+        return {result}
+    """
+
+
+def loader(convert='.convert("RGB")', size="(target_size[1], target_size[0])", result="np.array(img)"):
+    return PIL_LOADER.format(convert=convert, size=size, result=result)
+
+
+WRONG = {
+    "target_size passed to PIL as is": (M.SIZE_SWAPPED, loader(size="target_size")),
+    "float32 pixels": (M.NOT_UINT8, loader(result="np.asarray(img, dtype=np.float32)")),
+    "scaled to 0-1": (M.SCALED, loader(result="np.asarray(img) / 255.0")),
+    "BGR order": (M.BGR, loader(result="np.array(img)[:, :, ::-1]")),
+    "no conversion to RGB": (M.NOT_THREE_CHANNELS, loader(convert="")),
+    "flipped upside down": (M.PIXELS_WRONG, loader(result="np.array(img)[::-1]")),
+}
+
+CORRECT = {
+    "keras.utils.load_img": """
+        import keras
+        def load_image_array(path, target_size=(150, 150)):
+            return np.array(keras.utils.load_img(path, target_size=target_size), dtype="uint8")
+        """,
+    "bilinear resampling with a context manager": """
+        def load_image_array(path, target_size=(150, 150)):
+            with Image.open(path) as img:
+                img = img.convert("RGB")
+                if target_size:
+                    h, w = target_size
+                    img = img.resize((w, h), Image.Resampling.BILINEAR)
+                return np.asarray(img).astype(np.uint8)
+        """,
+}
+
+
+@pytest.mark.parametrize("case", WRONG)
+def test_wrong_submission_is_named(grade_variant, case):
+    mistake, source = WRONG[case]
+    result = grade_variant("lesson2", source)
+    failed = [check for check in result.tests if check.status == "failed"]
+    assert failed, [(c.name, c.status, c.message) for c in result.tests]
+    assert failed[0].mistake == mistake, failed[0].message
+
+
+@pytest.mark.parametrize("case", CORRECT)
+def test_other_correct_way_passes(grade_variant, case):
+    result = grade_variant("lesson2", CORRECT[case])
+    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]
