@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.lesson is None:
             from grader.progress import show_progress
 
-            return show_progress(submission_folder(args))
+            return show_progress(submission_folder(args), command_suffix(args))
         return grade_command(args)
     except UsageError as error:
         print(f"grader: error: {error}", file=sys.stderr)

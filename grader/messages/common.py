@@ -85,3 +85,18 @@ WRONG_VALUES = (
     "expected {expected:.6g}."
 )
 NOT_FINITE = "{what} contains {bad} (inf or nan) at index {index}; expected {expected:.6g}."
+
+# --- progress (python -m grader with no lesson) -------------------------------
+PROGRESS_TITLE = "Your progress on Module 8 ({folder})"
+PROGRESS_HEADER = ("lesson", "title", "status", "score")
+PROGRESS_DONE = "done"
+PROGRESS_IN_PROGRESS = "in progress"
+PROGRESS_NOT_STARTED = "not started"
+PROGRESS_MISSING = "file missing"
+PROGRESS_UNGRADED = "–"
+PROGRESS_NEXT = "Next: lesson {number}, {title}. Grade it with `{command}`."
+PROGRESS_ALL_DONE = "Every lesson passes. Congratulations!"
+PROGRESS_FULL = (
+    "Scores shown are for the lessons that grade in a second; a model lesson's score needs "
+    "TensorFlow: `uv run python -m grader lessonN` grades one in full."
+)
