@@ -21,30 +21,45 @@ def display_path(path: Path) -> str:
 
 
 def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None,
-          *, timeout: float | None = None) -> LessonResult:
+          *, timeout: float | None = None, deadline: float | None = None) -> LessonResult:
     """Run every check of `lesson` on the learner's file in `submission_dir` (default `lessons/`).
 
     The file is copied to a private folder first, so nothing the learner's code
-    does can change `submission_dir`.
+    does can change `submission_dir`. `deadline` (a time.monotonic() value) stops
+    grading there; checks not run by then count as timed out.
     """
     if isinstance(lesson, str):
         lesson = catalog.resolve(lesson)
     folder = Path(submission_dir) if submission_dir is not None else catalog.LESSONS_DIR
     original = folder / lesson.filename
     display = display_path(original)
+    problem = unreadable(original, display)
     with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
         copy = Path(tmp, "submission", lesson.filename)
         copy.parent.mkdir()
-        if original.is_file():
+        if original.is_file() and problem is None:
             shutil.copyfile(original, copy)
         workdir = Path(tmp, "work")
         workdir.mkdir()
         timeout = timeout or lesson.check_timeout
-        runs = run_checks(lesson, copy, display, timeout, workdir)
-    return assemble(lesson, display, runs, original.is_file(), timeout)
+        runs = run_checks(lesson, copy, display, timeout, workdir, deadline)
+    return assemble(lesson, display, runs, original.is_file(), timeout, problem)
 
 
-def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, timeout: float) -> LessonResult:
+def unreadable(path: Path, display: str) -> dict | None:
+    """Why the learner's file cannot be graded before running it (not UTF-8), or None."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as error:
+        return outcome("error", common.NOT_UTF8, file=display, byte=hex(error.object[error.start]),
+                       position=error.start)
+    return None
+
+
+def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, timeout: float,
+             problem: dict | None = None) -> LessonResult:
     result = LessonResult(lesson=lesson.id, title=f"{lesson.course_number} {lesson.title}", file=display)
     checks = next((run.checks for run in runs if run.checks is not None), None)
     outcomes: dict[str, dict] = {}
@@ -61,6 +76,8 @@ def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, time
         import_outcome = outcomes.get(IMPORT_STEP)
     if import_outcome is not None and import_outcome["status"] == "timeout":
         import_outcome = outcome("timeout", common.IMPORT_TIMEOUT, file=display, seconds=timeout)
+    if problem is not None:
+        import_outcome = problem
     if grader_error is not None or checks is None:
         detail = grader_error or "no checks were collected"
         tail = runs[-1].output_sample.decode(errors="replace").strip().splitlines()[-5:]
@@ -70,11 +87,14 @@ def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, time
     result.broken = broken
     for check in checks:
         ended = import_outcome if broken else outcomes.get(check["nodeid"])
-        if ended is None:  # cannot happen unless the child lost track: never count it passed
+        if ended is None and any(run.out_of_time for run in runs):
+            ended = outcome("timeout", common.NOT_RUN, reason="the time for this submission ran out")
+        elif ended is None:  # cannot happen unless the child lost track: never count it passed
             ended = outcome("error", common.NOT_RUN, reason="the check did not report")
         status = ended["status"]
         result.tests.append(CheckResult(
             name=check["name"],
+            check_id=check["nodeid"].rpartition("::")[2],
             status=status,
             message=ended.get("message", ""),
             score=1.0 if status == "passed" else 0.0,

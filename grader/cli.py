@@ -1,4 +1,10 @@
-"""The command line: a thin layer over `grader.api`."""
+"""The command line: a thin layer over `grader.api` and its companions.
+
+    python -m grader [LESSON ...]             grade (no lesson: show progress)
+    python -m grader hint LESSON              the next hint
+    python -m grader watch LESSON             grade on every save
+    python -m grader batch DIR --csv FILE     grade a class
+"""
 
 from __future__ import annotations
 
@@ -11,31 +17,57 @@ from grader import api, catalog, report
 from grader.messages import common
 from grader.results import gradescope
 
+SUBCOMMANDS = ("hint", "watch", "batch")
+
 
 class UsageError(Exception):
     """A mistake on the command line: exit 2 with one line."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grader", description=common.DESCRIPTION)
-    parser.add_argument("lesson", nargs="?", help=common.LESSON_HELP)
+def add_source_options(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--solutions", action="store_true", help="grade the reference solutions (instructors, CI)")
     source.add_argument("--submission", metavar="DIR", help="grade the lesson files in DIR instead of lessons/")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per check")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m grader", description=common.DESCRIPTION,
+        epilog="Also: `python -m grader hint LESSON`, `watch LESSON`, `batch DIR --csv FILE` (each with --help).")
+    parser.add_argument("lessons", nargs="*", metavar="LESSON", help=common.LESSON_HELP)
+    add_source_options(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for programs")
     parser.add_argument("--gradescope", metavar="PATH", help="also write Gradescope's results.json to PATH")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per check")
     return parser
 
 
-def lessons_named(name: str) -> list[catalog.Lesson]:
-    if name.strip().lower() == "all":
+def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
+    descriptions = {"hint": common.HINT_DESCRIPTION, "watch": common.WATCH_DESCRIPTION, "batch": common.BATCH_DESCRIPTION}
+    parser = argparse.ArgumentParser(prog=f"python -m grader {name}", description=descriptions[name])
+    if name == "batch":
+        parser.add_argument("submissions", metavar="SUBMISSIONS_DIR")
+        parser.add_argument("--csv", required=True, metavar="FILE", help="one row per student, one column per lesson")
+        parser.add_argument("--json", metavar="FILE", help="full details (default: the CSV's name with .json)")
+        parser.add_argument("--jobs", type=int, metavar="N", help="students graded at once (default: the number of cores)")
+        parser.add_argument("--student-timeout", type=float, default=900.0, metavar="SECONDS",
+                            help="time limit for one student's whole submission (default 900)")
+        parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per check")
+        parser.add_argument("--gradescope-dir", metavar="DIR", help="also write DIR/<student>/results.json")
+    else:
+        parser.add_argument("lesson", metavar="LESSON", help="lesson5, 5 or 8.5")
+        add_source_options(parser)
+    return parser
+
+
+def lessons_named(names: list[str]) -> list[catalog.Lesson]:
+    if any(name.strip().lower() == "all" for name in names):
         return list(catalog.LESSONS)
     try:
-        return [catalog.resolve(name)]
-    except catalog.UnknownLesson:
+        return [catalog.resolve(name) for name in names]
+    except catalog.UnknownLesson as error:
         valid = ", ".join(lesson.id for lesson in catalog.LESSONS)
-        raise UsageError(common.UNKNOWN_LESSON.format(name=name, valid=valid)) from None
+        raise UsageError(common.UNKNOWN_LESSON.format(name=str(error), valid=valid)) from None
 
 
 def submission_folder(args) -> Path:
@@ -43,7 +75,11 @@ def submission_folder(args) -> Path:
         return catalog.SOLUTIONS_DIR
     if args.submission is None:
         return catalog.LESSONS_DIR
-    folder = Path(args.submission)
+    return existing_folder(args.submission)
+
+
+def existing_folder(name: str) -> Path:
+    folder = Path(name)
     if not folder.exists():
         raise UsageError(common.MISSING_SUBMISSION.format(path=folder))
     if not folder.is_dir():
@@ -58,7 +94,7 @@ def command_suffix(args) -> str:
 
 
 def grade_command(args) -> int:
-    lessons = lessons_named(args.lesson)
+    lessons = lessons_named(args.lessons)
     folder = submission_folder(args)
     results = []
     for lesson in lessons:
@@ -68,7 +104,8 @@ def grade_command(args) -> int:
             print(report.render(result, command_suffix(args)) + "\n", flush=True)
     if args.format == "json":
         documents = [result.to_json() for result in results]
-        print(json.dumps(documents if args.lesson.strip().lower() == "all" else documents[0], indent=2))
+        single = len(args.lessons) == 1 and args.lessons[0].strip().lower() != "all"
+        print(json.dumps(documents[0] if single else documents, indent=2))
     elif len(results) > 1:
         print(report.render_summary(results))
     if args.gradescope:
@@ -78,10 +115,60 @@ def grade_command(args) -> int:
     return 0 if all(result.status == "passed" for result in results) else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def hint_command(args) -> int:
+    from grader.hints import next_hint
+
+    (lesson,) = lessons_named([args.lesson])
+    folder = submission_folder(args)
+    result = api.grade(lesson, folder, timeout=args.timeout)
+    hint = next_hint(result, folder / lesson.filename)
+    if hint is None:
+        print(common.HINT_NONE_NEEDED.format(number=lesson.course_number))
+        return 0
+    print(common.HINT_CHECK.format(mark=common.STATUS_MARKS[hint.check.status], name=hint.check.name))
+    if hint.check.message:
+        print("      " + hint.check.message.replace("\n", "\n      "))
+    print()
+    if not hint.total:
+        print(common.HINT_NO_HINTS)
+        return 1
+    print(common.HINT_TEXT.format(number=hint.number, total=hint.total, text=hint.text))
+    print(common.HINT_MORE if hint.number < hint.total else common.HINT_LAST)
+    return 1
+
+
+def watch_command(args) -> int:
+    from grader.watch import watch
+
+    (lesson,) = lessons_named([args.lesson])
     try:
-        if args.lesson is None:
+        watch(lesson, submission_folder(args), timeout=args.timeout, command_suffix=command_suffix(args),
+              show=lambda text: print(text + "\n", flush=True))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def batch_command(args) -> int:
+    from grader.batch import BatchError, run_batch
+
+    try:
+        run_batch(Path(args.submissions), Path(args.csv), Path(args.json) if args.json else None,
+                  jobs=args.jobs, time_limit=args.student_timeout, timeout=args.timeout,
+                  gradescope_dir=Path(args.gradescope_dir) if args.gradescope_dir else None)
+    except BatchError as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            args = build_subcommand_parser(argv[0]).parse_args(argv[1:])
+            return {"hint": hint_command, "watch": watch_command, "batch": batch_command}[argv[0]](args)
+        args = build_parser().parse_args(argv)
+        if not args.lessons:
             from grader.progress import show_progress
 
             return show_progress(submission_folder(args), command_suffix(args))
@@ -89,3 +176,6 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"grader: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (e.g. `| head`) went away: nothing left to say
+        sys.stderr.close()
+        return 1

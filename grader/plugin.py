@@ -24,6 +24,7 @@ from grader.results import IMPORT_STEP, outcome
 from grader.sandbox import (
     ReferenceImportBlocked,
     block_reference_imports,
+    die_with_parent,
     functions_taken_from,
     load_module,
 )
@@ -125,6 +126,8 @@ _session: _Grading | None = None
 def pytest_configure(config):
     global _session
     if config.getoption("grader_lesson"):
+        if os.environ.get("GRADER_PARENT_PID"):
+            die_with_parent(int(os.environ["GRADER_PARENT_PID"]))
         _session = _Grading(config)
 
 

@@ -16,8 +16,9 @@ class CheckResult:
     message: str = ""
     score: float = 0.0
     max_score: float = 1.0
-    # For tests and the report, not part of the JSON schema: the message template that
-    # named the mistake, and where a "not started" stub sits.
+    # For tests, hints and the report, not part of the JSON schema: the check's function
+    # name, the message template that named the mistake, and where a "not started" stub sits.
+    check_id: str = ""
     mistake: str | None = None
     function: str | None = None
     line: int | None = None

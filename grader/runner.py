@@ -46,6 +46,7 @@ class ChildRun:
     tensorflow_imported: bool | None = None
     grader_error: str | None = None
     output_sample: bytes = b""
+    out_of_time: bool = False  # stopped by the overall deadline, not by one check's limit
 
 
 def child_environment() -> dict[str, str]:
@@ -58,6 +59,7 @@ def child_environment() -> dict[str, str]:
         KERAS_BACKEND="tensorflow",
         MPLBACKEND="Agg",
         CUDA_VISIBLE_DEVICES="-1",
+        GRADER_PARENT_PID=str(os.getpid()),
     )
     return env
 
@@ -79,7 +81,7 @@ def pytest_command(lesson: catalog.Lesson, submission: Path, display: str, event
 
 
 def run_child(command: list[str], events_read: int, events_write: int, workdir: Path,
-              timeout: float) -> ChildRun:
+              timeout: float, deadline: float | None = None) -> ChildRun:
     run = ChildRun()
     process = subprocess.Popen(
         command, cwd=workdir, env=child_environment(), stdin=subprocess.DEVNULL,
@@ -87,6 +89,8 @@ def run_child(command: list[str], events_read: int, events_write: int, workdir: 
         start_new_session=True,
     )
     os.close(events_write)
+    # Non-blocking: after an event the output is drained, so a "ready" seen earlier may be stale.
+    os.set_blocking(process.stdout.fileno(), False)
     selector = selectors.DefaultSelector()
     selector.register(events_read, selectors.EVENT_READ, "events")
     selector.register(process.stdout.fileno(), selectors.EVENT_READ, "output")
@@ -95,9 +99,12 @@ def run_child(command: list[str], events_read: int, events_write: int, workdir: 
     try:
         while selector.get_map():
             limit = step.started + timeout if step else spawned + START_ALLOWANCE + timeout
+            if deadline is not None and deadline < limit:
+                limit = deadline
             ready = selector.select(max(0.0, limit - time.monotonic()))
             if not ready and time.monotonic() >= limit:
                 _kill(process)
+                run.out_of_time = limit == deadline
                 if step is not None:
                     run.interrupted = step.nodeid
                     run.interruption = outcome("timeout", common.TIMEOUT, seconds=timeout)
@@ -105,7 +112,10 @@ def run_child(command: list[str], events_read: int, events_write: int, workdir: 
                     run.grader_error = "the checks did not start in time"
                 return run
             for key, _ in ready:
-                data = os.read(key.fd, 65536)
+                try:
+                    data = os.read(key.fd, 65536)
+                except BlockingIOError:
+                    continue
                 if not data:
                     selector.unregister(key.fd)
                     continue
@@ -161,19 +171,13 @@ def _handle_event(line: bytes, run: ChildRun, step: _Step | None, process, spawn
 
 
 def _drain(fd: int) -> int:
-    """Bytes already waiting on `fd`: output the child wrote before its last event."""
-    os.set_blocking(fd, False)
+    """Bytes already waiting on the non-blocking `fd`: output written before the last event."""
     total = 0
     try:
-        while True:
-            data = os.read(fd, 65536)
-            if not data:
-                break
+        while data := os.read(fd, 65536):
             total += len(data)
     except BlockingIOError:
         pass
-    finally:
-        os.set_blocking(fd, True)
     return total
 
 
@@ -210,14 +214,15 @@ def _size(count: int) -> str:
 
 
 def run_checks(lesson: catalog.Lesson, submission: Path, display: str, timeout: float,
-               workdir: Path) -> list[ChildRun]:
-    """Every check of `lesson` against the file `submission`, restarting after a death."""
+               workdir: Path, deadline: float | None = None) -> list[ChildRun]:
+    """Every check of `lesson` against the file `submission`, restarting after a death,
+    until `deadline` (a time.monotonic() value) if one is given."""
     runs: list[ChildRun] = []
     done: list[str] = []
     while True:
         events_read, events_write = os.pipe()
         command = pytest_command(lesson, submission, display, events_write, workdir, done)
-        run = run_child(command, events_read, events_write, workdir, timeout)
+        run = run_child(command, events_read, events_write, workdir, timeout, deadline)
         runs.append(run)
         checks = runs[0].checks or []
         done += [n for n in run.outcomes if n != IMPORT_STEP and n not in done]
@@ -225,5 +230,5 @@ def run_checks(lesson: catalog.Lesson, submission: Path, display: str, timeout: 
             done.append(run.interrupted)
         import_failed = run.interrupted == IMPORT_STEP or run.outcomes.get(IMPORT_STEP, {}).get("status", "passed") != "passed"
         remaining = [c for c in checks if c["nodeid"] not in done]
-        if run.finished or import_failed or run.grader_error or not run.interrupted or not remaining:
+        if run.finished or import_failed or run.grader_error or run.out_of_time or not run.interrupted or not remaining:
             return runs

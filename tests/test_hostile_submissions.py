@@ -4,6 +4,8 @@ them, never stops the grader from reporting, and never changes the graded folder
 import json
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +145,32 @@ def test_a_lingering_thread_does_not_hang_the_grader(grade_variant):
         threading.Thread(target=lambda: time.sleep(3600)).start()
         """, timeout=5)
     assert result.status == "passed"
+
+
+def processes_mentioning(text):
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text in cmdline.read_bytes().decode(errors="replace"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the grader's processes")
+def test_killing_the_grader_ends_the_learners_endless_loop(tmp_path):
+    folder = write_submission(tmp_path / "unique-loop-folder", "lesson1", "def list_classes(data_dir):\n    while True:\n        pass\n")
+    grader = subprocess.Popen([sys.executable, "-m", "grader", "lesson1", "--submission", str(folder), "--timeout", "600"],
+                              cwd=catalog.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not [pid for pid in processes_mentioning(str(folder)) if pid != grader.pid] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in processes_mentioning(str(folder)) if pid != grader.pid], "the checks never started"
+    time.sleep(1)
+    grader.kill()
+    grader.wait()
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(folder)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_mentioning(str(folder)) == []

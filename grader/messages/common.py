@@ -100,3 +100,38 @@ PROGRESS_FULL = (
     "Scores shown are for the lessons that grade in a second; a model lesson's score needs "
     "TensorFlow: `uv run python -m grader lessonN` grades one in full."
 )
+
+# --- hint ------------------------------------------------------------------------
+HINT_NONE_NEEDED = "Every check of lesson {number} passes: no hint needed."
+HINT_CHECK = "First check to fix: {mark} {name}"
+HINT_TEXT = "Hint {number} of {total}: {text}"
+HINT_MORE = "Run the same command again for the next hint."
+HINT_LAST = "That was the last hint for this check. Reread the lesson's prose above the function."
+HINT_NO_HINTS = "There is no hint for this check yet: its message above says what differs."
+
+# --- watch -----------------------------------------------------------------------
+WATCH_START = "Watching {file}. Save it to grade again; Ctrl-C to stop."
+WATCH_CHANGED = "{mark} {name}  (was {before})"
+WATCH_UNCHANGED = "No check changed: {score:g}/{max_score:g}."
+WATCH_PASSED = "🎉 Lesson {number} passes! Well done. Next: lesson {next_number}."
+WATCH_PASSED_LAST = "🎉 Lesson {number} passes, and that was the last lesson. Well done!"
+
+# --- batch -----------------------------------------------------------------------
+BATCH_EMPTY = "no student folders in {path}: expected one folder per student, each holding lesson files"
+BATCH_CASE_CLASH = "student folders {names} differ only in case; rename one so that grades cannot mix"
+BATCH_IGNORED = "ignored (not a student folder): {names}"
+BATCH_NO_LESSONS = "{student}: no lesson files (expected names like {example})"
+BATCH_STUDENT = "[{done}/{total}] {student}: {summary}"
+BATCH_SKIPPED = "{count} student(s) already graded in {path}; grading the other {remaining}."
+BATCH_TIMEOUT = "grading took longer than {seconds:g} s and was stopped"
+BATCH_CRASHED = "the grader failed on this folder ({detail})"
+BATCH_DONE = "Wrote {csv} and {json}: {count} students."
+NOT_UTF8 = (
+    "{file} is not UTF-8 text (byte {byte} at position {position}). Save it as UTF-8: "
+    "most editors offer this under 'Save with encoding'."
+)
+
+# --- help texts of the subcommands ---------------------------------------------------
+HINT_DESCRIPTION = "Show the next hint for the first check of a lesson that does not pass."
+WATCH_DESCRIPTION = "Grade a lesson again every time you save it, showing only what changed."
+BATCH_DESCRIPTION = "Grade every student folder in SUBMISSIONS_DIR and write a CSV of scores and a JSON of details."

@@ -27,3 +27,29 @@ COUNTS_NON_IMAGES = (
     "including README.md, .DS_Store or notes.txt?"
 )
 COUNTS_WRONG = "{split}/{name} has {expected} images; you counted {got}."
+
+# Hints, from gentle to specific, for the first check that does not pass (by check function).
+HINTS = {
+    "check_classes_sorted": (
+        "What does the folder train/ contain besides one folder per class?",
+        "Which pathlib.Path method tells a folder from a file? And what do hidden names start with?",
+        "Does os.listdir (or Path.iterdir) promise any order? Which built-in puts names in order?",
+    ),
+    "check_classes_accept_path": (
+        "What happens if data_dir is a pathlib.Path rather than a string: does your code join paths with `+`?",
+        "Could you turn data_dir into a Path first, whatever it was given as?",
+    ),
+    "check_missing_folder": (
+        "What should a caller see when the folder is not there: an empty list, or an error?",
+        "Which built-in exception means 'no such file or folder'? Does your message include the path you looked at?",
+    ),
+    "check_count_images": (
+        "Which files in a class folder are images, and which are README.md, .DS_Store or notes.txt?",
+        "Is 'photo.JPG' an image? How could you compare an extension without caring about case?",
+        "Does your count go into hidden folders such as .ipynb_checkpoints?",
+    ),
+    "check_count_only_existing_splits": (
+        "What if the dataset has no test/ folder: should the result still mention 'test'?",
+        "Which Path method tells whether a split folder exists before you count it?",
+    ),
+}

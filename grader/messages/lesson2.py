@@ -21,3 +21,25 @@ ORIGINAL_SIZE = (
     "with target_size=None the image should keep its own size, shape {expected}; you give {got}."
 )
 ORIGINAL_PIXELS = "with target_size=None the pixels should be exactly the file's; the first difference is at {index}."
+
+# Hints, from gentle to specific, for the first check that does not pass (by check function).
+HINTS = {
+    "check_target_size_height_width": (
+        "In which order does Keras write a size: (height, width) or (width, height)? And PIL's resize?",
+        "For target_size=(100, 200), how many rows should the array have, and how many columns?",
+    ),
+    "check_default_size": (
+        "What does your function do when the caller gives no target_size at all?",
+    ),
+    "check_rgb_uint8": (
+        "What dtype holds a value 0–255 in one byte? What does np.array give for a PIL image?",
+        "Does anything in your code divide or rescale the pixels, or reorder the channels?",
+    ),
+    "check_other_modes": (
+        "How many channels does a grayscale image have? A palette image? An RGBA image?",
+        "Which PIL Image method turns any of those into three-channel RGB?",
+    ),
+    "check_original_size": (
+        "When target_size is None, should the image be resized at all?",
+    ),
+}

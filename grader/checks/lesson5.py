@@ -1,0 +1,242 @@
+"""Checks for lesson 8.5: the datasets and the transfer-learning model.
+
+The datasets are read from a tree of solid-colour images written here (the
+`colour_dataset` fixture), so that the class of every image, and each image
+itself, can be recognised in any batch, whatever scaling the learner applied.
+
+The model is built on a tiny seeded base passed as `base_model=` (never the real
+Xception); `keras.applications.Xception` is replaced by a recorder that returns
+such a tiny base, so base_model=None can be checked without a download. With the
+reference's weights copied in, the learner's model must compute what the
+reference computes: the checks judge behaviour, not how the code is spelled.
+"""
+
+import numpy as np
+import pytest
+
+from grader.checks import model_helpers as H
+from grader.expect import describe, fail
+from grader.messages import lesson5 as M
+
+TARGET_SIZE = (12, 20)  # (height, width): not square, so a swap shows
+BATCH_SIZE = 5
+TRAIN_PASSES = 3
+TOLERANCE = 4 / 127.5  # JPEG may move a solid colour by a level or two
+
+MODEL_CONFIG = {"input_size": 16, "learning_rate": 0.0123, "num_classes": 3}
+
+
+# ----------------------------------------------------------------- the datasets
+
+
+@pytest.fixture(scope="session")
+def made(colour_dataset):
+    """What the learner's make_datasets gave, once per session (errors are not kept)."""
+    return {}
+
+
+def datasets(student, colour_dataset, made):
+    """(train, validation) from the learner's make_datasets on the colour dataset."""
+    __tracebackhide__ = True
+    if "pair" not in made:
+        result = student.make_datasets(colour_dataset.root, target_size=TARGET_SIZE, batch_size=BATCH_SIZE)
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            fail(M.NOT_A_PAIR, got=describe(result))
+        made["pair"] = tuple(result)
+    return made["pair"]
+
+
+def read_pass(data, split, colour_dataset):
+    """The (images, labels) NumPy batches of one pass over `data`."""
+    __tracebackhide__ = True
+    count = colour_dataset.count(split)
+    limit = count + 10
+    try:
+        batches = H.one_pass(data, limit=limit)
+    except H.NeverEnds:
+        fail(M.NEVER_ENDS, split=split, limit=limit, count=count)
+    pairs = []
+    for batch in batches:
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            fail(M.BATCH_NOT_PAIR, split=split, got=describe(batch))
+        pairs.append((H.to_numpy(batch[0]), H.to_numpy(batch[1])))
+    return pairs
+
+
+def passes(student, colour_dataset, made, split, number):
+    """The first `number` passes over the learner's `split` data (read once, kept)."""
+    __tracebackhide__ = True
+    train, validation = datasets(student, colour_dataset, made)
+    data = train if split == "train" else validation
+    kept = made.setdefault(split, [])
+    while len(kept) < number:
+        batches = read_pass(data, split, colour_dataset)
+        if not batches:
+            fail(M.EMPTY_PASS, split=split)
+        kept.append(batches)
+    return kept[:number]
+
+
+def expect_image_batches(batches, split, colour_dataset):
+    __tracebackhide__ = True
+    h, w = TARGET_SIZE
+    for images, _ in batches:
+        if images.ndim != 4 or images.shape[-1] != 3:
+            fail(M.IMAGES_NOT_BATCH, split=split, got=describe(images))
+        got_h, got_w = images.shape[1:3]
+        if (got_h, got_w) != (h, w):
+            template = (M.TARGET_SWAPPED if (got_h, got_w) == (w, h)
+                        else M.TARGET_IGNORED if (got_h, got_w) == (150, 150) else M.TARGET_WRONG)
+            fail(template, target=TARGET_SIZE, h=h, w=w, got_h=got_h, got_w=got_w)
+        if images.dtype != np.float32:
+            fail(M.IMAGES_DTYPE, split=split, dtype=images.dtype)
+    first = len(batches[0][0])
+    expected_first = min(BATCH_SIZE, colour_dataset.count(split))
+    if first != expected_first:
+        fail(M.BATCH_SIZE_IGNORED, batch_size=BATCH_SIZE, split=split, got=first)
+    total = sum(len(images) for images, _ in batches)
+    if total != colour_dataset.count(split):
+        fail(M.IMAGE_COUNT, split=split, got=total, expected=colour_dataset.count(split))
+
+
+def check_datasets_batches(student, colour_dataset, made):
+    """make_datasets gives float32 image batches of shape (batch, height, width, 3) at target_size and batch_size"""
+    for split in ("train", "validation"):
+        (batches,) = passes(student, colour_dataset, made, split, 1)
+        expect_image_batches(batches, split, colour_dataset)
+
+
+def mean_colours(images):
+    return images.reshape(len(images), -1, 3).mean(axis=1)
+
+
+def pattern_of(colour):
+    """Which channels are bright: unchanged by any increasing rescaling of the pixels."""
+    low, high = colour.min(), colour.max()
+    return tuple(int(v > (low + high) / 2) for v in colour) if high > low else (0, 0, 0)
+
+
+def expect_labels(batches, colour_dataset):
+    __tracebackhide__ = True
+    classes = colour_dataset.classes
+    by_pattern = {colour_dataset.pattern_of(name): name for name in classes}
+    for images, labels in batches:
+        if labels.ndim == 1 or (labels.ndim == 2 and labels.shape[1] == 1):
+            fail(M.INTEGER_LABELS, got=labels.shape, classes=len(classes))
+        if labels.shape != (len(images), len(classes)):
+            fail(M.LABELS_SHAPE, batch=len(images), classes=len(classes), got=labels.shape)
+        for row in labels:
+            if not (np.isin(row, (0, 1)).all() and row.sum() == 1):
+                fail(M.NOT_ONE_HOT, row=row.tolist())
+        for colour, row in zip(mean_colours(images), labels):
+            name = by_pattern.get(pattern_of(colour))
+            if name is None:
+                continue  # the colours are wrong: the preprocessing check says so
+            if int(row.argmax()) != classes.index(name):
+                fail(M.LABEL_ORDER, name=name, got=int(row.argmax()), classes=classes,
+                     expected=classes.index(name))
+
+
+def check_datasets_labels(student, colour_dataset, made):
+    """make_datasets labels the images one-hot, with the classes in sorted name order"""
+    for split in ("validation", "train"):
+        (batches,) = passes(student, colour_dataset, made, split, 1)
+        expect_labels(batches, colour_dataset)
+
+
+def check_datasets_preprocessed(student, colour_dataset, made):
+    """make_datasets scales the images with Xception's preprocess_input (values in [-1, 1])"""
+    for split in ("validation", "train"):
+        (batches,) = passes(student, colour_dataset, made, split, 1)
+        images = np.concatenate([images for images, _ in batches]).astype(np.float64)
+        low, high = float(images.min()), float(images.max())
+        if low >= 0 and high > 2:
+            fail(M.NOT_PREPROCESSED, low=low, high=high)
+        if low >= 0 and high <= 1:
+            fail(M.RESCALED_01, low=low, high=high)
+        sources = np.array([colour for _, colour in colour_dataset.colours[split]], dtype=np.float64)
+        expected = sources / 127.5 - 1
+        for image, colour in zip(images, mean_colours(images)):
+            distances = np.abs(expected - colour).max(axis=1)
+            nearest = int(distances.argmin())
+            spread = float(np.abs(image - colour).max())
+            if distances[nearest] > TOLERANCE or spread > TOLERANCE:
+                fail(M.PREPROCESS_WRONG, colour=tuple(int(v) for v in sources[nearest]),
+                     expected=tuple(round(float(v), 3) for v in expected[nearest]),
+                     got=tuple(round(float(v), 3) for v in colour))
+
+
+def order_of(batches):
+    """The images of a pass, each named by its mean colour."""
+    return [tuple(np.round(colour, 2)) for images, _ in batches for colour in mean_colours(images.astype(np.float64))]
+
+
+def check_datasets_order(student, colour_dataset, made):
+    """training batches come in a new order on each pass; validation in the same order every pass"""
+    validation = passes(student, colour_dataset, made, "validation", 2)
+    train = passes(student, colour_dataset, made, "train", TRAIN_PASSES)
+    if order_of(validation[0]) != order_of(validation[1]):
+        fail(M.VALIDATION_SHUFFLED)
+    if all(order_of(batches) == order_of(train[0]) for batches in train[1:]):
+        fail(M.TRAIN_NOT_SHUFFLED, passes=TRAIN_PASSES)
+
+
+def check_datasets_fit(student, colour_dataset, made, keras):
+    """model.fit trains a model on the training data and validates it on the validation data"""
+    train, validation = datasets(student, colour_dataset, made)
+    model = keras.Sequential([
+        keras.Input((*TARGET_SIZE, 3)),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(len(colour_dataset.classes)),
+    ])
+    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"], run_eagerly=True)
+    try:
+        history = model.fit(train, validation_data=validation, epochs=1, verbose=0)
+    except Exception as error:
+        fail(M.FIT_FAILED, error=H.one_line(error))
+    if "val_loss" not in history.history:
+        fail(M.FIT_FAILED, error="it did not report a validation loss (val_loss)")
+
+
+# ----------------------------------------------------------------- the model
+
+
+@pytest.fixture(scope="session")
+def bench(keras, student, reference, fake_xception):
+    return H.ModelBench(student, reference, "build_transfer_model", MODEL_CONFIG, fake_xception)
+
+
+def check_model_shapes(bench):
+    """build_transfer_model builds on the base it is given: (input_size, input_size, 3) images in, num_classes outputs"""
+    H.expect_model_shapes(bench)
+
+
+def check_model_computation(bench):
+    """the new top is global average pooling then a dense layer: with the same weights, the same outputs"""
+    H.expect_same_computation(bench)
+
+
+def check_model_frozen(bench):
+    """the base is frozen: only the new dense layer's weights train"""
+    H.expect_frozen(bench)
+
+
+def check_model_optimizer(bench):
+    """the model is compiled with Adam at the learning_rate given"""
+    H.expect_optimizer(bench)
+
+
+def check_model_loss(bench):
+    """the loss is categorical cross-entropy on the outputs (logits with from_logits=True, or softmax without)"""
+    H.expect_loss(bench)
+
+
+def check_model_accuracy(bench):
+    """model.evaluate (and so model.fit) reports the accuracy"""
+    H.expect_accuracy(bench)
+
+
+def check_model_imagenet_base(bench):
+    """with base_model=None the base is ImageNet Xception without its top, for (input_size, input_size, 3), frozen"""
+    H.expect_imagenet_base(bench)

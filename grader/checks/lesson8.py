@@ -1,0 +1,102 @@
+"""Checks for lesson 8.8: an inner dense layer between the pooling and the output.
+
+`add_inner_layer` is checked on a symbolic input with weights set here. The
+model is built on a tiny seeded base (see lesson 8.5's checks and
+`model_helpers`); with the reference's weights copied in, its outputs tell
+whether the inner layer has ReLU, its size, and whether it comes after the
+pooling.
+"""
+
+import numpy as np
+import pytest
+
+from grader.checks import model_helpers as H
+from grader.expect import describe, fail
+from grader.messages import lesson8 as M
+
+FEATURES, SIZE = 6, 5
+MODEL_CONFIG = {"input_size": 16, "learning_rate": 0.0123, "size_inner": SIZE, "num_classes": 3}
+
+
+def inner_output(student, keras):
+    """add_inner_layer applied to a symbolic batch of vectors: (input, output)."""
+    __tracebackhide__ = True
+    vectors = keras.Input((FEATURES,))
+    got = student.add_inner_layer(vectors, size_inner=SIZE)
+    if H.is_layer_not_tensor(got):
+        fail(M.INNER_RETURNS_LAYER, got=type(got).__name__)
+    if not H.is_symbolic(got):
+        fail(M.INNER_NOT_TENSOR, got=describe(got))
+    return vectors, got
+
+
+def check_inner_layer_tensor(student, keras):
+    """add_inner_layer returns a tensor of shape (batch, size_inner)"""
+    vectors, got = inner_output(student, keras)
+    shape = tuple(got.shape)
+    if shape != (None, SIZE):
+        if len(shape) == 2 and shape[1] == 100:
+            fail(M.INNER_SIZE_IGNORED, where="add_inner_layer", size=SIZE, got=shape[1])
+        fail(M.INNER_SHAPE, vectors=tuple(vectors.shape), size=SIZE, got=shape)
+
+
+def check_inner_layer_relu(student, keras):
+    """add_inner_layer is a dense layer of ReLU units: relu(vectors @ kernel + bias)"""
+    vectors, got = inner_output(student, keras)
+    model = keras.Model(vectors, got)
+    if H.shapes(model.weights) != [(FEATURES, SIZE), (SIZE,)]:
+        fail(M.INNER_WEIGHTS, got=H.shapes(model.weights), size=SIZE, features=FEATURES)
+    rng = np.random.default_rng(88)
+    kernel, bias = rng.normal(size=(FEATURES, SIZE)), rng.normal(0, 0.5, size=SIZE)
+    model.set_weights([kernel.astype("float32"), bias.astype("float32")])
+    x = rng.normal(size=(20, FEATURES)).astype("float32")
+    result = H.to_numpy(model(x, training=False)).astype(np.float64)
+    linear = x @ kernel + bias
+    if H.close(result, H.relu(linear)):
+        return
+    for name, f in (("no activation", lambda z: z), ("sigmoid", H.sigmoid), ("tanh", np.tanh),
+                    ("softmax", H.softmax)):
+        if H.close(result, f(linear)):
+            fail(M.INNER_NO_RELU, where="add_inner_layer", activation=name)
+    fail(M.INNER_VALUES, got=np.round(result[0], 4).tolist(), expected=np.round(H.relu(linear[0]), 4).tolist())
+
+
+@pytest.fixture(scope="session")
+def bench(keras, student, reference, fake_xception):
+    return H.ModelBench(student, reference, "build_model_with_inner_layer", MODEL_CONFIG, fake_xception,
+                        inner=True)
+
+
+def check_model_shapes(bench):
+    """build_model_with_inner_layer builds on the base it is given: (input_size, input_size, 3) images in, num_classes outputs"""
+    H.expect_model_shapes(bench)
+
+
+def check_model_computation(bench):
+    """pooling, then an inner dense layer of size_inner ReLU units, then the output: with the same weights, the same outputs"""
+    H.expect_same_computation(bench)
+
+
+def check_model_frozen(bench):
+    """the base is frozen: only the inner and output layers' weights train"""
+    H.expect_frozen(bench)
+
+
+def check_model_optimizer(bench):
+    """the model is compiled with Adam at the learning_rate given"""
+    H.expect_optimizer(bench)
+
+
+def check_model_loss(bench):
+    """the loss is categorical cross-entropy on the outputs (logits with from_logits=True, or softmax without)"""
+    H.expect_loss(bench)
+
+
+def check_model_accuracy(bench):
+    """model.evaluate (and so model.fit) reports the accuracy"""
+    H.expect_accuracy(bench)
+
+
+def check_model_imagenet_base(bench):
+    """with base_model=None the base is ImageNet Xception without its top, for (input_size, input_size, 3), frozen"""
+    H.expect_imagenet_base(bench)

@@ -1,0 +1,661 @@
+"""Plain helpers for the checks of the model lessons (3, 5 to 9).
+
+Nothing here imports TensorFlow or Keras at module level: lessons 1 and 4 are
+graded from the same folder and must never load TensorFlow. Every function
+that needs Keras imports it itself.
+
+What is here:
+
+- `tiny_base(...)`: a small convolutional base with fixed, seeded weights that
+  stands in for Xception (two bases built with the same seed compute the same).
+- `FakeXception`: a stand-in for `keras.applications.Xception` that records
+  how it was called and returns a tiny model of the requested input shape.
+- `one_pass(data)`: the batches of one pass over a dataset, read the way
+  `model.fit` reads an epoch (tf.data, a `PyDataset` such as
+  `ImageDataGenerator.flow_from_directory`, or any iterable).
+- counting and matching weights, NumPy versions of the layers, `softmax`.
+- `ModelBench`: builds the learner's and the reference's model of a lesson on
+  tiny bases, once per configuration, and compares what they compute.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# ----------------------------------------------------------------- numbers
+
+
+def softmax(logits, axis=-1):
+    z = np.asarray(logits, dtype=np.float64)
+    z = z - z.max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def relu(x):
+    return np.maximum(x, 0.0)
+
+
+def sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
+
+
+ACTIVATIONS = {"ReLU": relu, "sigmoid": sigmoid, "tanh": np.tanh, "softmax": softmax}
+
+
+def close(a, b, rtol=2e-4, atol=2e-5) -> bool:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def size_of(weights) -> int:
+    return sum(int(np.prod(tuple(w.shape))) for w in weights)
+
+
+def contains(weights, variable) -> bool:
+    """Whether `variable` is one of `weights` (by identity: Keras variables compare element-wise)."""
+    return any(w is variable for w in weights)
+
+
+def shapes(weights) -> list[tuple]:
+    return [tuple(int(d) for d in w.shape) for w in weights]
+
+
+def to_numpy(value):
+    if hasattr(value, "numpy"):
+        value = value.numpy()
+    return np.asarray(value)
+
+
+# ----------------------------------------------------------------- tiny bases
+
+BASE_CHANNELS = 6  # feature maps of the tiny base: the length of the pooled vectors
+
+
+def seeded_weights(model, seed):
+    """Give `model` fixed weights drawn from `seed`: the same seed, the same weights.
+    Batch-normalization statistics are set away from 0 and 1, so that training and
+    inference mode differ."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for weight in model.weights:
+        shape = tuple(weight.shape)
+        name = weight.path.rsplit("/", 1)[-1]
+        if name == "gamma":
+            values.append(rng.uniform(0.5, 1.5, shape))
+        elif name == "moving_variance":
+            values.append(rng.uniform(0.5, 2.0, shape))
+        elif name in ("beta", "moving_mean", "bias"):
+            values.append(rng.normal(0.0, 0.3, shape))
+        else:
+            values.append(rng.normal(0.0, 0.5, shape))
+    model.set_weights([v.astype("float32") for v in values])
+    return model
+
+
+def tiny_base(input_shape=(16, 16, 3), *, channels=BASE_CHANNELS, seed=0, functional=False,
+              pooling=None, name=None):
+    """A small convolutional base: Conv2D(channels, 3) then BatchNormalization, seeded.
+
+    `input_shape` may contain None (any size). `pooling` is "avg", "max" or None,
+    as Xception's. A Sequential model unless `functional=True`."""
+    import keras
+
+    layers = [keras.layers.Conv2D(channels, 3), keras.layers.BatchNormalization()]
+    if pooling == "avg":
+        layers.append(keras.layers.GlobalAveragePooling2D())
+    elif pooling == "max":
+        layers.append(keras.layers.GlobalMaxPooling2D())
+    if functional:
+        inputs = keras.Input(shape=tuple(input_shape))
+        x = inputs
+        for layer in layers:
+            x = layer(x)
+        model = keras.Model(inputs, x, name=name)
+    else:
+        model = keras.Sequential([keras.Input(shape=tuple(input_shape)), *layers], name=name)
+    return seeded_weights(model, seed)
+
+
+def base_features(base, images):
+    """The base's output maps for `images`, in inference mode, as NumPy."""
+    return to_numpy(base(images, training=False)).astype(np.float64)
+
+
+# ----------------------------------------------------------------- Xception stand-in
+
+
+class FakeXception:
+    """Stands in for `keras.applications.Xception` (same signature).
+
+    Records every call in `calls` (a dict of the arguments by name) and returns a
+    tiny model: without the top, a `tiny_base` of `input_shape` (any size when it
+    is None); with the top, that base, global average pooling and a dense layer of
+    `classes` outputs with `classifier_activation`. The returned models are kept
+    in `models`."""
+
+    def __init__(self, seed=0):
+        self.seed = seed
+        self.calls: list[dict] = []
+        self.models: list = []
+
+    def reset(self):
+        self.calls.clear()
+        self.models.clear()
+
+    def __call__(self, include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+                 pooling=None, classes=1000, classifier_activation="softmax", name="xception"):
+        import keras
+
+        self.calls.append(dict(include_top=include_top, weights=weights, input_tensor=input_tensor,
+                               input_shape=input_shape, pooling=pooling, classes=classes,
+                               classifier_activation=classifier_activation, name=name))
+        if input_tensor is not None:
+            inputs = input_tensor
+        else:
+            shape = tuple(input_shape) if input_shape is not None else (None, None, 3)
+            if include_top and input_shape is None:
+                shape = (299, 299, 3)
+            inputs = keras.Input(shape=shape)
+        base = tiny_base(tuple(inputs.shape[1:]), seed=self.seed, functional=True,
+                         pooling=None if include_top else pooling)
+        x = base(inputs)
+        if include_top:
+            x = keras.layers.GlobalAveragePooling2D()(x)
+            x = keras.layers.Dense(classes, activation=classifier_activation)(x)
+        model = keras.Model(inputs, x, name=name)
+        if include_top:
+            seeded_weights(model, self.seed)
+        self.models.append(model)
+        return model
+
+
+def patch_xception(monkeypatch, fake, *modules):
+    """Make every name bound to Keras's Xception point at `fake`: in Keras's own modules
+    (so `keras.applications.Xception`, `tf.keras.applications.xception.Xception` and
+    `course.pretrained.xception` all reach it) and in `modules` (a learner's
+    `from keras.applications import Xception`)."""
+    import sys
+
+    import keras
+
+    original = keras.applications.Xception
+    for module in [*list(sys.modules.values()), *modules]:
+        try:
+            if getattr(module, "Xception", None) is original:
+                monkeypatch.setattr(module, "Xception", fake)
+        except Exception:  # lazy modules may refuse getattr
+            continue
+    for module in modules:
+        for name, value in list(vars(module).items()):
+            if value is original:
+                monkeypatch.setattr(module, name, fake)
+    return original
+
+
+# ----------------------------------------------------------------- datasets
+
+
+class NeverEnds(Exception):
+    """A pass over the data gave more batches than it could possibly hold."""
+
+
+def is_tf_dataset(data) -> bool:
+    import tensorflow as tf
+
+    return isinstance(data, tf.data.Dataset)
+
+
+def one_pass(data, limit=1000):
+    """The `(images, labels)` batches of one pass over `data`, read as `model.fit` reads
+    an epoch. Each batch is returned as it came (a tuple, a list, or anything else)."""
+    import keras
+
+    if isinstance(data, keras.utils.PyDataset):
+        count = data.num_batches
+        if count is None:
+            raise NeverEnds()
+        data.on_epoch_begin()
+        batches = [data[i] for i in range(count)]
+        data.on_epoch_end()
+        return batches
+    batches = []
+    for batch in data:
+        batches.append(batch)
+        if len(batches) > limit:
+            raise NeverEnds()
+    return batches
+
+
+# ----------------------------------------------------------------- models
+
+
+def is_model(value) -> bool:
+    import keras
+
+    return isinstance(value, keras.Model)
+
+
+def is_layer_not_tensor(value) -> bool:
+    import keras
+
+    return isinstance(value, keras.layers.Layer)
+
+
+def is_symbolic(value) -> bool:
+    import keras
+
+    return isinstance(value, keras.KerasTensor)
+
+
+def head_weights(model, base):
+    """The model's weights that are not the base's, in the model's order."""
+    return [w for w in model.weights if not contains(base.weights, w)]
+
+
+def match_by_shape(source_shapes, target_shapes):
+    """For each target shape, the index of a source of the same shape, taken in order;
+    None when the shapes cannot be paired one to one."""
+    if sorted(source_shapes) != sorted(target_shapes):
+        return None
+    used = [False] * len(source_shapes)
+    pairing = []
+    for shape in target_shapes:
+        index = next(i for i, s in enumerate(source_shapes) if s == shape and not used[i])
+        used[index] = True
+        pairing.append(index)
+    return pairing
+
+
+def cross_entropy(labels, outputs, from_logits):
+    """Keras's categorical cross-entropy, averaged over the batch (as `evaluate` reports it)."""
+    import keras
+
+    return float(np.mean(to_numpy(keras.losses.categorical_crossentropy(
+        labels.astype("float32"), np.asarray(outputs, dtype="float32"), from_logits=from_logits))))
+
+
+@dataclass
+class Built:
+    """One built model with what the check needs to know about its making."""
+
+    model: object
+    base: object  # the base_model it was given (None when it was asked to make one)
+    xception_calls: list = field(default_factory=list)
+
+
+class ModelBench:
+    """Builds the learner's and the reference's model of one lesson on tiny bases.
+
+    `function` is the builder's name (e.g. "build_transfer_model"); `config` the
+    keyword arguments of the standard configuration (without base_model). A
+    configuration is built once per session: `student(**changes)` calls the
+    learner's function (the first thing a check does, so that a stub is reported
+    as not started), `reference(**changes)` the reference's. Exceptions are never
+    cached, so every check that asks sees the learner's error itself.
+    """
+
+    def __init__(self, student, reference, function, config, fake, *, inner=False, dropout=False):
+        self.student_module, self.reference_module = student, reference
+        self.function, self.config, self.fake = function, dict(config), fake
+        self.inner, self.dropout = inner, dropout  # the top has an inner layer / dropout
+        self._cache: dict = {}
+
+    def _key(self, who, changes):
+        return who, tuple(sorted(changes.items()))
+
+    def settings(self, **changes):
+        return {**self.config, **changes}
+
+    def _build(self, who, module, changes, base="fixed"):
+        key = self._key(who, {**changes, "base": base})
+        if key in self._cache:
+            return self._cache[key]
+        settings = self.settings(**changes)
+        size = settings["input_size"]
+        given = {"fixed": lambda: tiny_base((size, size, 3), seed=1),
+                 "flexible": lambda: tiny_base((None, None, 3), seed=1),
+                 "none": lambda: None}[base]()
+        self.fake.reset()
+        model = getattr(module, self.function)(**settings, base_model=given)
+        built = Built(model, given, list(self.fake.calls))
+        if given is None and self.fake.models:
+            built.base = self.fake.models[-1]
+        self.fake.reset()
+        self._cache[key] = built
+        return built
+
+    def student(self, **changes) -> Built:
+        return self._build("student", self.student_module, changes)
+
+    def student_flexible(self, **changes) -> Built:
+        """Built on a base that takes images of any size (to see which size the model asks for)."""
+        return self._build("student", self.student_module, changes, base="flexible")
+
+    def student_without_base(self, **changes) -> Built:
+        return self._build("student", self.student_module, changes, base="none")
+
+    def reference(self, **changes) -> Built:
+        return self._build("reference", self.reference_module, changes)
+
+    def images(self, count=8, seed=5):
+        """Tiny images with a different overall colour each, so pooled features vary."""
+        size = self.config["input_size"]
+        rng = np.random.default_rng(seed)
+        offsets = rng.uniform(-1, 1, size=(count, 1, 1, 3))
+        return (offsets + 0.4 * rng.normal(size=(count, size, size, 3))).astype("float32")
+
+    def labels(self, count=8, seed=6):
+        import keras
+
+        classes = self.config["num_classes"]
+        rng = np.random.default_rng(seed)
+        return keras.utils.to_categorical(rng.integers(0, classes, size=count), classes).astype("float32")
+
+
+def seeded_head(shapes_, seed=11):
+    """Weights for the new layers: kernels spread enough that ReLU cuts some units."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for shape in shapes_:
+        if len(shape) == 1:
+            values.append(rng.normal(0.0, 0.5, shape))
+        else:
+            values.append(rng.normal(0.0, 1.5 / math.sqrt(shape[0]), shape))
+    return [v.astype("float32") for v in values]
+
+
+# ----------------------------------------------------------------- what the checks expect of a model
+#
+# The model lessons share one model: a frozen base, global average pooling, for
+# lessons 8.8 and 8.9 an inner dense ReLU layer (8.9: then dropout), and a dense
+# output of logits. Each `expect_*` below is the body of one check; it calls the
+# learner's builder first (through the bench), then fails with the template that
+# names the first difference from the reference.
+
+from grader.expect import describe, fail  # noqa: E402
+from grader.messages import lesson5 as M  # noqa: E402
+from grader.messages import lesson8 as M8  # noqa: E402
+
+
+def one_line(error, limit=300):
+    text = " ".join(str(error).split()) or type(error).__name__
+    text = f"{type(error).__name__}: {text}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def layers_description(bench):
+    settings = bench.settings()
+    parts = ["global average pooling"]
+    if bench.inner:
+        parts.append(f"a dense layer of {settings['size_inner']} ReLU units")
+    if bench.dropout:
+        parts.append(f"dropout at {settings['droprate']:g}")
+    parts.append(f"a dense output layer of {settings['num_classes']} logits")
+    return ", ".join(parts)
+
+
+def model_of(bench, built):
+    __tracebackhide__ = True
+    if not is_model(built.model):
+        fail(M.NOT_A_MODEL, function=bench.function, got=describe(built.model))
+    return built.model
+
+
+def expect_model_shapes(bench):
+    """The model uses the base it was given, takes (size, size, 3) images, gives num_classes outputs."""
+    __tracebackhide__ = True
+    settings = bench.settings()
+    try:
+        built = bench.student()
+    except Exception as error:
+        if isinstance(error, NotImplementedError):
+            raise
+        flexible = None
+        try:
+            flexible = bench.student_flexible()
+        except Exception:
+            pass
+        if flexible is not None and is_model(flexible.model) and flexible.model.input_shape == (None, 150, 150, 3):
+            fail(M.INPUT_SIZE_IGNORED, function=bench.function, size=settings["input_size"],
+                 got=flexible.model.input_shape)
+        raise
+    model = model_of(bench, built)
+    if built.xception_calls:
+        fail(M.BASE_MODEL_IGNORED, function=bench.function)
+    if not contains(model.weights, built.base.weights[0]):
+        fail(M.BASE_NOT_USED, function=bench.function)
+    size, classes = settings["input_size"], settings["num_classes"]
+    got_input = model.input_shape
+    if isinstance(got_input, list) or tuple(got_input) != (None, size, size, 3):
+        template = M.INPUT_SIZE_IGNORED if tuple(got_input) == (None, 150, 150, 3) else M.INPUT_SHAPE_WRONG
+        fail(template, function=bench.function, size=size, got=got_input)
+    got = model.output_shape
+    if isinstance(got, list) or tuple(got) != (None, classes):
+        if isinstance(got, tuple) and len(got) == 4:
+            fail(M.OUTPUT_NOT_POOLED, got=got)
+        if isinstance(got, tuple) and got == (None, 10):
+            fail(M.NUM_CLASSES_IGNORED, function=bench.function, classes=classes, got=got)
+        fail(M.OUTPUT_SHAPE_WRONG, classes=classes, got=got)
+
+
+def diagnose_head_shapes(bench, built, got, expected):
+    __tracebackhide__ = True
+    h, w, c = (int(d) for d in built.base.output_shape[1:])
+    kernels = [s for s in got if len(s) == 2]
+    if any(s[0] == h * w * c for s in kernels):
+        fail(M.FLATTEN, got=h * w * c, h=h, w=w, c=c)
+    if bench.inner:
+        size = bench.settings()["size_inner"]
+        for kernel in kernels:
+            if kernel[0] == c and kernel[1] != size and kernel[1] != bench.settings()["num_classes"]:
+                fail(M8.INNER_SIZE_IGNORED, where=bench.function, size=size, got=kernel[1])
+        if len(kernels) < 2:
+            fail(M8.INNER_MISSING, size=size)
+    fail(M.HEAD_SHAPES, got=got, expected=expected, layers=layers_description(bench))
+
+
+def load_reference_weights(bench, built, ref, values=None):
+    """Give the reference's new layers seeded weights (or `values`) and the learner's model
+    the same ones, paired by shape in order. Returns the values in the reference's order."""
+    __tracebackhide__ = True
+    ref_head = head_weights(ref.model, ref.base)
+    student_head = head_weights(built.model, built.base)
+    expected, got = shapes(ref_head), shapes(student_head)
+    pairing = match_by_shape(expected, got)
+    if pairing is None:
+        diagnose_head_shapes(bench, built, got, expected)
+    values = seeded_head(expected) if values is None else values
+    for weight, value in zip(ref_head, values):
+        weight.assign(value)
+    for weight, index in zip(student_head, pairing):
+        weight.assign(values[index])
+    return values
+
+
+def head_variants(features, values, inner):
+    """(what differs, outputs before any output activation) for ways of building the top."""
+    pools = {"avg": lambda t: t.mean(axis=(1, 2)), "max": lambda t: t.max(axis=(1, 2))}
+    if not inner:
+        kernel, bias = values
+        for pool, apply in pools.items():
+            yield {"pool": pool}, apply(features) @ kernel + bias
+        return
+    k1, b1, k2, b2 = (np.asarray(v, dtype=np.float64) for v in values)
+    activations = {"ReLU": relu, "no activation": lambda t: t, "sigmoid": sigmoid, "tanh": np.tanh}
+    for pool, apply in pools.items():
+        for name, f in activations.items():
+            yield {"pool": pool, "inner": name, "position": "after"}, f(apply(features) @ k1 + b1) @ k2 + b2
+            yield {"pool": pool, "inner": name, "position": "before"}, apply(f(features @ k1 + b1)) @ k2 + b2
+
+
+OUTPUT_ACTIVATIONS = {"none": lambda z: z, "softmax": softmax, "ReLU": relu, "sigmoid": sigmoid}
+REFERENCE_TOP = {"pool": "avg", "inner": "ReLU", "position": "after"}
+
+
+def identify_top(features, values, inner, outputs):
+    """The (top, output activation) whose outputs are `outputs`, or None."""
+    for top, z in head_variants(features, values, inner):
+        for activation, f in OUTPUT_ACTIVATIONS.items():
+            if close(outputs, f(z)):
+                return top, activation
+    return None
+
+
+def is_probabilities(outputs):
+    outputs = np.asarray(outputs, dtype=np.float64)
+    return bool(outputs.min() >= 0 and np.allclose(outputs.sum(axis=-1), 1, atol=1e-4))
+
+
+def student_outputs(built, images, training=False):
+    return to_numpy(built.model(images, training=training)).astype(np.float64)
+
+
+def expect_same_computation(bench):
+    """With the reference's weights, the learner's model computes the reference's outputs
+    in inference mode (logits, or their softmax)."""
+    __tracebackhide__ = True
+    built = bench.student()
+    model_of(bench, built)
+    ref = bench.reference()
+    values = load_reference_weights(bench, built, ref)
+    images = bench.images()
+    got = student_outputs(built, images)
+    if bench.dropout and not close(got, student_outputs(built, images)):
+        from grader.messages import lesson9 as M9
+
+        fail(M9.DROPOUT_IN_INFERENCE, where=bench.function)
+    expected = to_numpy(ref.model(images, training=False)).astype(np.float64)
+    if close(got, expected) or close(got, softmax(expected)):
+        return
+    features = base_features(built.base, images)
+    found = identify_top(features, values, bench.inner, got)
+    if found is not None:
+        top, activation = found
+        if top["pool"] != "avg":
+            fail(M.POOLING_MAX)
+        if top.get("position") == "before":
+            fail(M8.INNER_BEFORE_POOLING)
+        if top.get("inner", "ReLU") != "ReLU":
+            fail(M8.INNER_NO_RELU, where=bench.function, activation=top["inner"])
+        if activation not in ("none", "softmax"):
+            fail(M.OUTPUT_ACTIVATION, activation=activation)
+    fail(M.OUTPUTS_DIFFER, got=np.round(got[0], 4).tolist(), expected=np.round(expected[0], 4).tolist(),
+         layers=layers_description(bench))
+
+
+def expect_frozen(bench):
+    """Only the new layers train: the base is frozen, and as many weights train as in the reference."""
+    __tracebackhide__ = True
+    built = bench.student()
+    model = model_of(bench, built)
+    in_base = [w for w in model.trainable_weights if contains(built.base.weights, w)]
+    if in_base:
+        fail(M.BASE_TRAINABLE, count=size_of(in_base))
+    ref = bench.reference()
+    got, expected = size_of(model.trainable_weights), size_of(ref.model.trainable_weights)
+    if got != expected:
+        fail(M.TRAINABLE_COUNT, got=got, expected=expected, layers=layers_description(bench))
+
+
+def compiled_optimizer(bench, model):
+    __tracebackhide__ = True
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not getattr(model, "compiled", True):
+        fail(M.NOT_COMPILED)
+    return optimizer
+
+
+def expect_optimizer(bench):
+    """Adam, at the learning rate asked for."""
+    __tracebackhide__ = True
+    built = bench.student()
+    model = model_of(bench, built)
+    optimizer = compiled_optimizer(bench, model)
+    reference = bench.reference().model.optimizer
+    if type(optimizer) is not type(reference):
+        fail(M.OPTIMIZER, got=type(optimizer).__name__)
+    expected = bench.settings()["learning_rate"]
+    got = float(to_numpy(optimizer.learning_rate))
+    if not math.isclose(got, expected, rel_tol=1e-5):
+        ignored = any(math.isclose(got, default, rel_tol=1e-5) for default in (0.01, 0.001))
+        fail(M.LEARNING_RATE_IGNORED if ignored else M.LEARNING_RATE_WRONG,
+             function=bench.function, expected=expected, got=got)
+
+
+def evaluation(bench):
+    """The learner's model evaluated on one batch with the reference's weights:
+    (evaluate's dict, the images, the labels, the model's outputs)."""
+    __tracebackhide__ = True
+    built = bench.student()
+    model = model_of(bench, built)
+    compiled_optimizer(bench, model)
+    ref = bench.reference()
+    load_reference_weights(bench, built, ref)
+    images, labels = bench.images(), bench.labels()
+    try:
+        result = model.evaluate(images, labels, batch_size=len(images), verbose=0, return_dict=True)
+    except Exception as error:  # a loss that does not fit one-hot labels, a broken metric
+        fail(M.EVALUATE_FAILED, error=one_line(error))
+    return result, images, labels, student_outputs(built, images)
+
+
+def expect_loss(bench):
+    """The loss of a batch is the reference's categorical cross-entropy, whether the model
+    gives logits (from_logits=True) or probabilities (softmax, from_logits=False)."""
+    __tracebackhide__ = True
+    result, images, labels, outputs = evaluation(bench)
+    ref = bench.reference().model
+    expected = float(to_numpy(ref.compute_loss(
+        x=images, y=labels, y_pred=ref(images, training=False), training=False)))
+    got = float(result.get("loss", np.nan))
+    if close(got, expected, rtol=1e-3, atol=1e-5):
+        return
+    if is_probabilities(outputs) and close(got, cross_entropy(labels, outputs, True), rtol=1e-3, atol=1e-5):
+        fail(M.SOFTMAX_WITH_FROM_LOGITS, got=got, expected=expected)
+    if not is_probabilities(outputs) and close(got, cross_entropy(labels, outputs, False), rtol=1e-3, atol=1e-5):
+        fail(M.LOGITS_WITHOUT_FROM_LOGITS, got=got, expected=expected)
+    fail(M.LOSS_WRONG, got=got, expected=expected)
+
+
+def expect_accuracy(bench):
+    """evaluate (and so fit) reports `accuracy`: the share of images whose largest output is the label."""
+    __tracebackhide__ = True
+    result, _, labels, outputs = evaluation(bench)
+    if "accuracy" not in result:
+        fail(M.ACCURACY_MISSING, keys=", ".join(sorted(result)) or "nothing")
+    expected = float(np.mean(outputs.argmax(axis=1) == labels.argmax(axis=1)))
+    got = float(result["accuracy"])
+    if not math.isclose(got, expected, abs_tol=1e-4):
+        fail(M.ACCURACY_WRONG, got=got, expected=expected)
+
+
+IMAGENET_SIZE = 20  # input_size when the builder must make Xception itself
+
+
+def expect_imagenet_base(bench):
+    """With base_model=None the builder makes ImageNet Xception without its top for
+    (input_size, input_size, 3), freezes it and builds on it."""
+    __tracebackhide__ = True
+    size = IMAGENET_SIZE
+    built = bench.student_without_base(input_size=size)
+    model = model_of(bench, built)
+    if not built.xception_calls:
+        fail(M.XCEPTION_NOT_CALLED, function=bench.function)
+    call = built.xception_calls[-1]
+    if call["weights"] != "imagenet":
+        fail(M.XCEPTION_WEIGHTS, got=call["weights"])
+    if call["include_top"]:
+        fail(M.XCEPTION_TOP, got=call["include_top"])
+    if call["input_shape"] is not None and tuple(call["input_shape"]) not in ((size, size, 3), (None, None, 3)):
+        fail(M.XCEPTION_INPUT_SHAPE, size=size, got=call["input_shape"])
+    if not contains(model.weights, built.base.weights[0]):
+        fail(M.XCEPTION_NOT_USED, function=bench.function)
+    if tuple(model.input_shape) != (None, size, size, 3):
+        fail(M.INPUT_SIZE_IGNORED, function=bench.function, size=size, got=model.input_shape)
+    in_base = [w for w in model.trainable_weights if contains(built.base.weights, w)]
+    if in_base:
+        fail(M.BASE_TRAINABLE, count=size_of(in_base))

@@ -1,0 +1,113 @@
+"""Mistakes the lesson 8.6 checks can name."""
+
+# --- train_for_learning_rates -------------------------------------------------
+MODEL_REUSED = (
+    "train_for_learning_rates built {built} model(s) for {rates} learning rates. Build a new model "
+    "for every rate with make_model(learning_rate=rate): reusing a model continues training from the "
+    "weights the previous rate left behind, and the comparison is unfair."
+)
+POSITIONAL = (
+    "make_model was called as make_model({rate!r}); call it as make_model(learning_rate={rate!r}). "
+    "Model builders such as build_transfer_model take their settings by keyword only."
+)
+WRONG_RATES = (
+    "make_model was called with the learning rates {got}; expected {expected}: the rates of the "
+    "learning_rates argument, in the order given."
+)
+NOT_FITTED = (
+    "the model built for learning rate {rate} was never fitted (the models of the rates were fitted "
+    "{counts} time(s)). Fit each new model right after building it."
+)
+FIT_TWICE = (
+    "the model for learning rate {rate} was fitted {count} times. Fit each model once, for `epochs` "
+    "epochs: a second fit continues from where the first stopped."
+)
+VALIDATION_AS_Y = (
+    "fit received the validation data as its second positional argument, which is `y` (the labels). "
+    "Pass it by name: model.fit(train, epochs=epochs, validation_data=validation)."
+)
+NO_VALIDATION = (
+    "fit was called without validation_data, so the history has no val_accuracy. Pass "
+    "validation_data=validation."
+)
+WRONG_TRAIN = "fit trained on {got}; it should train on the `train` argument."
+WRONG_VALIDATION = "fit got {got} as validation_data; it should get the `validation` argument."
+WRONG_EPOCHS = (
+    "with epochs={expected}, each model was trained for {got} epoch(s). Pass epochs=epochs to fit."
+)
+NOT_A_DICT = "train_for_learning_rates should return a dict {{rate: history}}; got {got}."
+WRONG_KEYS = (
+    "the keys of the result should be the learning rates themselves, {expected}; got {got}."
+)
+HISTORY_OBJECT = (
+    "the value stored for learning rate {rate} is a {got} object. Store its .history attribute: "
+    "the dict of per-epoch lists (loss, accuracy, val_loss, val_accuracy)."
+)
+ONLY_PART = (
+    "the value stored for learning rate {rate} is {got}; store the whole history.history dict, "
+    "with every metric ({keys})."
+)
+WRONG_HISTORY = (
+    "the history stored under learning rate {rate} is not the one of the model trained with "
+    "that rate{detail}."
+)
+
+# --- best_learning_rate -------------------------------------------------------------
+BEST_NOT_KEY = (
+    "best_learning_rate should return one of the keys of `scores` (a learning rate); got {got!r}."
+)
+BEST_LAST_EPOCH = (
+    "best_learning_rate returned {got}, the rate with the highest {metric} in the last epoch. "
+    "Compare each rate's best epoch, the max of its {metric} list: {expected} reaches {best:.2f}."
+)
+BEST_MEAN = (
+    "best_learning_rate returned {got}, the rate with the highest average {metric}. Compare each "
+    "rate's best epoch, the max of its {metric} list: {expected} reaches {best:.2f}."
+)
+BEST_WRONG = "for the scores {scores}, best_learning_rate returned {got!r}; expected {expected!r}."
+TIE_LARGER = (
+    "{low} and {high} both reach a best {metric} of {value:.2f}, and best_learning_rate returned "
+    "{got}; on a tie the smaller key should win, whatever order the keys come in."
+)
+IGNORES_METRIC = (
+    "best_learning_rate(scores, metric={metric!r}) returned {got}, the best rate by {other}; it "
+    "should compare the `metric` it is given ({expected} is best by {metric})."
+)
+MUTATES = (
+    "best_learning_rate changed the histories it was given ({detail}). Read them without "
+    "changing them: sorted() makes a new list, list.sort() reorders the old one."
+)
+
+# --- plot_scores -------------------------------------------------------------------
+PLOT_NONE = (
+    "plot_scores returned None. Return the figure (for example `fig` from "
+    "`fig, ax = plt.subplots()`) instead of showing it."
+)
+PLOT_AXES = "plot_scores returned an Axes; return the Figure it belongs to (ax.figure)."
+PLOT_NOT_FIGURE = "plot_scores should return a matplotlib Figure; got {got}."
+PLOT_SHOWS = (
+    "plot_scores calls plt.show(). Return the figure and let the caller show or save it: a "
+    "notebook shows a figure that ends a cell."
+)
+PLOT_REUSES_FIGURE = (
+    "two calls of plot_scores drew into the same figure. Start a new figure in every call "
+    "(plt.subplots() or matplotlib.figure.Figure())."
+)
+PLOT_LINE_MISSING = (
+    "no line of the figure is labelled {label!r}. Draw one line per key with label=str(key); "
+    "the labels found are {labels}."
+)
+PLOT_LINE_TWICE = "{count} lines are labelled {label!r}; draw one line per key."
+PLOT_X_FROM_ZERO = (
+    "the line {label!r} starts at epoch 0; epochs are numbered 1, 2, ... (pass the epoch numbers "
+    "as x: range(1, len(values) + 1))."
+)
+PLOT_X_WRONG = "the line {label!r} has x values {got}; expected the epoch numbers {expected}."
+PLOT_WRONG_METRIC = (
+    "the line {label!r} shows the values of {shown}; with metric={metric!r} it should show "
+    "history[{metric!r}]."
+)
+PLOT_Y_WRONG = "the line {label!r} has y values {got}; expected history[{metric!r}] = {expected}."
+PLOT_NO_LEGEND = "the figure has no legend; call ax.legend() (or plt.legend()) after drawing the lines."
+PLOT_XLABEL = "the x axis is labelled {got!r}; label it \"epoch\"."
+PLOT_YLABEL = "the y axis is labelled {got!r}; label it with the metric, {metric!r}."

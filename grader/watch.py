@@ -1,0 +1,80 @@
+"""`python -m grader watch lessonN`: grade again on every save, and say only what changed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from grader import api, catalog, report
+from grader.messages import common
+from grader.results import LessonResult
+
+
+def file_version(path: Path):
+    """What changes when the file is saved (None while it does not exist)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def saves(path: Path, poll: float = 0.3, settle: float = 0.2) -> Iterator[None]:
+    """Yield once now, then once per save. A save counts when the file has stopped changing
+    for `settle` seconds, so an editor's half-written file is not graded mid-write."""
+    yield
+    seen = file_version(path)
+    while True:
+        time.sleep(poll)
+        current = file_version(path)
+        if current == seen:
+            continue
+        time.sleep(settle)
+        if file_version(path) != current:
+            continue  # still being written: look again on the next poll
+        seen = current
+        yield
+
+
+def changes(before: LessonResult, after: LessonResult) -> str:
+    """The report of a re-grade: only the checks whose status changed."""
+    previous = {check.name: check.status for check in before.tests}
+    lines = []
+    for check in after.tests:
+        if previous.get(check.name) == check.status:
+            continue
+        was = previous.get(check.name, "new").replace("_", " ")
+        lines.append(common.WATCH_CHANGED.format(mark=common.STATUS_MARKS[check.status], name=check.name, before=was))
+        if check.status not in ("passed", "not_started") and check.message:
+            lines.append("      " + check.message.replace("\n", "\n      "))
+    if not lines:
+        lines.append(common.WATCH_UNCHANGED.format(score=after.score, max_score=after.max_score))
+    else:
+        lines.append(common.SCORE.format(score=after.score, max_score=after.max_score))
+    return "\n".join(lines)
+
+
+def congratulations(lesson: catalog.Lesson) -> str:
+    later = [other for other in catalog.LESSONS if other.number > lesson.number]
+    if not later:
+        return common.WATCH_PASSED_LAST.format(number=lesson.course_number)
+    return common.WATCH_PASSED.format(number=lesson.course_number, next_number=later[0].course_number)
+
+
+def watch(lesson: catalog.Lesson, folder: Path, show: Callable[[str], None] = print,
+          timeout: float | None = None, command_suffix: str = "", events: Iterator | None = None) -> None:
+    """Grade at every save of the lesson file and `show` the news; runs until interrupted
+    (or until `events` ends, which tests use)."""
+    path = folder / lesson.filename
+    show(common.WATCH_START.format(file=api.display_path(path)))
+    previous: LessonResult | None = None
+    for _ in events if events is not None else saves(path):
+        result = api.grade(lesson, folder, timeout=timeout)
+        if previous is None:
+            show(report.render(result, command_suffix))
+        else:
+            show(changes(previous, result))
+        if result.status == "passed" and (previous is None or previous.status != "passed"):
+            show(congratulations(lesson))
+        previous = result

@@ -1,0 +1,108 @@
+"""Hints, watch mode and the notebook round trip: the student's loop around the grader."""
+
+import itertools
+import queue
+import threading
+import time
+
+import jupytext
+import pytest
+
+from grader import catalog
+from grader.api import grade
+from grader.hints import hints_for, next_hint
+from grader.messages import common
+from grader.watch import changes, saves, watch
+from tests.submissions import reference_source, write_submission
+
+
+@pytest.fixture(autouse=True)
+def private_hint_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_STATE_DIR", str(tmp_path / "state"))
+
+
+@pytest.mark.parametrize("lesson", catalog.LESSONS, ids=lambda lesson: lesson.id)
+def test_every_check_has_question_hints(lesson):
+    check_ids = [line.split("(")[0][4:] for line in lesson.checks_file.read_text().splitlines()
+                 if line.startswith("def check_")]
+    assert check_ids
+    for check_id in check_ids:
+        hints = hints_for(lesson, check_id)
+        assert hints, f"{lesson.id}: no hint for {check_id}"
+        assert all("?" in hint for hint in hints), f"{lesson.id}: a hint for {check_id} asks no question"
+
+
+def test_hints_progress_for_the_first_failing_check(tmp_path):
+    folder = write_submission(tmp_path / "s", "lesson4", base=(catalog.LESSONS_DIR / "lesson4_convolutional_networks.py").read_text())
+    result = grade("lesson4", folder)
+    path = folder / "lesson4_convolutional_networks.py"
+    hints = hints_for(catalog.BY_ID["lesson4"], result.tests[0].check_id)
+    shown = [next_hint(result, path) for _ in range(len(hints) + 1)]
+    assert [hint.number for hint in shown] == [*range(1, len(hints) + 1), len(hints)]
+    assert [hint.text for hint in shown[:-1]] == list(hints)
+    assert all(hint.check.name == result.tests[0].name for hint in shown)
+    assert next_hint(grade("lesson4", catalog.SOLUTIONS_DIR), path) is None
+
+
+def test_watch_reports_changes_survives_a_broken_save_and_congratulates(tmp_path):
+    folder = write_submission(tmp_path / "s", "lesson1", "def count_images(data_dir):\n    raise NotImplementedError\n")
+    path = folder / "lesson1_fashion_classification.py"
+    edits = queue.Queue()
+    shown = []
+
+    def events():
+        yield  # the first grading
+        while (edit := edits.get()) is not None:
+            path.write_text(edit)
+            yield
+
+    thread = threading.Thread(target=watch, args=(catalog.BY_ID["lesson1"], folder),
+                              kwargs={"show": shown.append, "events": events()})
+    thread.start()
+    edits.put(reference_source(catalog.BY_ID["lesson1"]) + "\ndef count_images(data_dir)\n")  # half-written
+    edits.put(reference_source(catalog.BY_ID["lesson1"]))  # finished
+    edits.put(None)
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    first, broken, fixed, cheer = shown[1:]
+    assert "not started" in first
+    assert "line" in broken and "expected ':'" in broken
+    assert "✓ count_images" in fixed and "✓ list_classes" in fixed
+    assert cheer == common.WATCH_PASSED.format(number="8.1", next_number="8.2")
+
+
+def test_changes_lists_only_what_changed(tmp_path):
+    before = grade("lesson1", catalog.LESSONS_DIR)
+    after = grade("lesson1", catalog.SOLUTIONS_DIR)
+    assert changes(after, after) == common.WATCH_UNCHANGED.format(score=after.score, max_score=after.max_score)
+    assert changes(before, after).count("(was not started)") == len(after.tests)
+
+
+def test_saves_waits_until_the_file_stops_changing(tmp_path):
+    path = tmp_path / "lesson.py"
+    path.write_text("a")
+    ticks = saves(path, poll=0.05, settle=0.2)
+    next(ticks)
+    got = queue.Queue()
+    threading.Thread(target=lambda: got.put((next(ticks), path.read_text())), daemon=True).start()
+    for text in ("ab", "abc", "abcd"):  # an editor writing in bursts
+        time.sleep(0.08)
+        path.write_text(text)
+    assert got.get(timeout=10) == (None, "abcd")
+
+
+@pytest.mark.parametrize("lesson_id", ["lesson1", "lesson4"])
+def test_notebook_round_trip_keeps_stubs_gradeable(tmp_path, lesson_id):
+    lesson = catalog.BY_ID[lesson_id]
+    source = catalog.LESSONS_DIR / lesson.filename
+    notebook = jupytext.read(source)
+    assert any(cell.cell_type == "markdown" for cell in notebook.cells)
+    assert any(cell.cell_type == "code" for cell in notebook.cells)
+    jupytext.write(notebook, tmp_path / "notebook.ipynb")
+    back = jupytext.read(tmp_path / "notebook.ipynb")
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    jupytext.write(back, folder / lesson.filename, fmt="py:percent")
+    result = grade(lesson_id, folder)
+    assert {check.status for check in result.tests} == {"not_started"}
+    assert (folder / lesson.filename).read_text() == source.read_text()
