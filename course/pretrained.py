@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 WEIGHTS_FILES = {
@@ -15,8 +16,10 @@ class PretrainedWeightsUnavailable(RuntimeError):
 
 
 def weights_path(include_top: bool) -> Path:
-    """Where Keras keeps the downloaded weights file (it reuses it when present)."""
-    return Path.home() / ".keras" / "models" / WEIGHTS_FILES[include_top]
+    """Where Keras keeps the downloaded weights file (it reuses it when present):
+    $KERAS_HOME/models, by default ~/.keras/models."""
+    keras_home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    return Path(keras_home) / "models" / WEIGHTS_FILES[include_top]
 
 
 def xception(input_shape=(299, 299, 3), include_top=True, weights="imagenet"):

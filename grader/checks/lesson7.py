@@ -72,6 +72,17 @@ def fit_with(checkpoint):
                      callbacks=[ScriptedMetrics(), checkpoint], verbose=0)
 
 
+@contextlib.contextmanager
+def working_directory(folder):
+    """contextlib.chdir, which Python 3.10 lacks."""
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
 def expected_name(pattern, epoch):
     return pattern.format(epoch=epoch, **{name: values[epoch - 1] for name, values in SCRIPT.items()})
 
@@ -87,8 +98,11 @@ def judge_checkpoint(checkpoint, call, root, target, pattern):
 
     if not isinstance(checkpoint, keras.callbacks.ModelCheckpoint):
         fail(M.NOT_CHECKPOINT, call=call, got=describe(checkpoint))
-    with contextlib.chdir(root / "work"):
-        fit_with(checkpoint)
+    with working_directory(root / "work"):
+        try:
+            fit_with(checkpoint)
+        except Exception as error:  # raised by Keras on the learner's settings, e.g. a bad filepath
+            fail(M.FIT_FAILED, call=call, error=type(error).__name__, detail=" ".join(str(error).split())[:300])
     wanted = {epoch: target / expected_name(pattern, epoch) for epoch in range(1, EPOCHS + 1)}
     written = sorted(path for path in root.rglob("*") if path.is_file())
     saved = [epoch for epoch, path in wanted.items() if path.is_file()]

@@ -133,3 +133,45 @@ WRONG_ERROR = (
     "{error} ({detail}); it should raise ValueError, naming the mismatch. Compare "
     "len(class_names) with the number of columns before anything else."
 )
+
+# Hints, from gentle to specific, for the first check that does not pass (by check function).
+HINTS = {
+    "check_load_imagenet_top": (
+        "Which function does the lesson ask you to build Xception with, and do you return what it gives back?",
+        "Which argument of Xception keeps the classification top that outputs the 1000 ImageNet probabilities?",
+    ),
+    "check_load_passes_arguments": (
+        "When someone calls load_pretrained_model(input_shape=(150, 150, 3), weights=None), do those values reach Xception?",
+        "Do you pass your own function's arguments on, or fixed values typed into the call?",
+    ),
+    "check_load_real_model": (
+        "Does load_pretrained_model(input_shape=(71, 71, 3), weights=None) run on its own in a Python shell, and what does model.summary() show?",
+        "Is the model you return Xception itself, with its top, rather than something built around it?",
+    ),
+    "check_prepare_uint8": (
+        "What shape should a batch of N images of shape (H, W, 3) have, and which axis holds the image index?",
+        "What are the smallest and largest values of your batch? Xception expects them in [-1, 1]: which function does that scaling?",
+        "Which dtype does your batch have, and where in your code could you ask for float32?",
+    ),
+    "check_prepare_float": (
+        "If the images are already float64, which dtype does your batch come out with?",
+        "Do you convert to float32 yourself, or rely on preprocess_input to do it (it only converts integer arrays)?",
+    ),
+    "check_prepare_inputs_unchanged": (
+        "Given a float32 array, does np.asarray make a copy or hand back the same array?",
+        "preprocess_input changes a float array in place: is the array it scales always one you created yourself?",
+    ),
+    "check_top_k_rows": (
+        "Do you return one list per row of probabilities, each of (name, probability) tuples?",
+        "Which NumPy function gives the positions of the values in sorted order, and in which direction does it sort?",
+        "Is each probability a Python float, equal to the value in the input?",
+    ),
+    "check_top_k_sizes": (
+        "Does the number of pairs per row follow k, including the default k=5?",
+        "What does slicing [:k] give when k is larger than the number of classes?",
+    ),
+    "check_top_k_value_error": (
+        "What should happen when there are more or fewer class names than columns?",
+        "Do you compare len(class_names) with the number of columns before looking anything up, and raise ValueError when they differ?",
+    ),
+}

@@ -2,6 +2,10 @@
 
 # --- make_checkpoint --------------------------------------------------------------
 NOT_CHECKPOINT = "make_checkpoint({call}) should return a keras.callbacks.ModelCheckpoint; got {got}."
+FIT_FAILED = (
+    "model.fit with make_checkpoint({call}) as a callback raised {error}: {detail}. The filepath "
+    "may name only {{epoch}} and logged metrics such as {{val_accuracy}}, and must end in .keras."
+)
 NOTHING_SAVED = (
     "with make_checkpoint({call}) as a callback, a 4-epoch model.fit saved no file at all while "
     "val_accuracy went {history}; it should save {expected}."
@@ -102,3 +106,43 @@ NOT_FOUND_WRONG_ERROR = (
     "find_best_checkpoint raised {error} ({detail}) for {case}; it should raise FileNotFoundError "
     "naming the folder."
 )
+
+# Hints, from gentle to specific, for the first check that does not pass (by check function).
+HINTS = {
+    "check_checkpoint_default_name": (
+        "Which quantity should decide whether an epoch is worth keeping: a training or a validation number, a loss or an accuracy?",
+        "Is a higher val_accuracy better or worse, and which `mode` says so?",
+        "Which argument makes ModelCheckpoint save only when the watched quantity improves, instead of after every epoch?",
+    ),
+    "check_checkpoint_given_filepath": (
+        "Does the filepath that make_checkpoint receives reach ModelCheckpoint, or is a fixed name used?",
+    ),
+    "check_best_highest_accuracy": (
+        "What decides which checkpoint is best: the time a file was written, its epoch, or the accuracy in its name?",
+        "Do you return a pathlib.Path inside the folder, not just a file name or a str?",
+    ),
+    "check_best_ignores_other_files": (
+        "Which names count as checkpoints? What about other extensions, other prefixes, or folders?",
+        "Does your pattern have to match the whole name (re.fullmatch), starting with the prefix followed by _?",
+        "What does your code do with a name like xception_v1_notes.keras: skip it, or try to read numbers from it?",
+    ),
+    "check_best_counts_h5": (
+        "Which extensions does your pattern accept? Files saved by older Keras end in .h5: are they included?",
+    ),
+    "check_best_tie_later_epoch": (
+        "When two files have the same accuracy, which one does your comparison keep, the first seen or the last?",
+        "Could you compare (accuracy, epoch) pairs instead of the accuracy alone?",
+    ),
+    "check_best_compares_numbers": (
+        "Is \"9\" larger than \"10\" when compared as text? And is \"0.90\" larger than \"0.9\"?",
+        "Do you convert the epoch with int() and the accuracy with float() before comparing?",
+    ),
+    "check_best_prefix": (
+        "Does your code use the prefix argument, or a fixed \"xception_v1\"?",
+        "In a regular expression, what does \".\" match? Which function of the re module makes a prefix match only itself?",
+    ),
+    "check_best_none_found": (
+        "What does your function return when no file matches? Should a caller get a value, or an error?",
+        "Which exception does the docstring ask for, and does it name the folder?",
+    ),
+}

@@ -1,0 +1,125 @@
+"""Lesson 8.7: wrong submissions get the message that names their mistake; other correct ways pass."""
+
+import pytest
+
+from grader.messages import lesson7 as M
+
+CHECKPOINT = """
+    def make_checkpoint(filepath="xception_v1_{{epoch:02d}}_{{val_accuracy:.3f}}.keras"):
+        return keras.callbacks.ModelCheckpoint({arguments})
+    """
+
+
+def checkpoint(arguments):
+    return CHECKPOINT.format(arguments=arguments)
+
+
+# The reference's loop, with one piece swapped out.
+FIND_BEST = """
+    def find_best_checkpoint(directory, prefix="xception_v1"):
+        pattern = re.compile({pattern})
+        best_key, best_path = None, None
+        for path in {listing}:
+            match = pattern.fullmatch(path.name)
+            if match is None or not path.is_file():
+                continue
+            epoch, accuracy = match.group(1), match.group(2)
+            key = {key}
+            if best_key is None or key > best_key:
+                best_key, best_path = key, path
+        if best_path is None:
+            {nothing}
+        return best_path
+    """
+PATTERN = r'rf"{re.escape(prefix)}_(\d+)_(\d+(?:\.\d+)?)\.(keras|h5)"'
+
+
+def find_best(pattern=PATTERN, listing="Path(directory).iterdir()", key="(float(accuracy), int(epoch))",
+              nothing='raise FileNotFoundError(f"no checkpoint in {directory}")'):
+    return FIND_BEST.format(pattern=pattern, listing=listing, key=key, nothing=nothing)
+
+
+WRONG = {
+    "watches val_loss": (M.WRONG_MONITOR, checkpoint('filepath, monitor="val_loss", save_best_only=True')),
+    "watches the training accuracy": (
+        M.WRONG_MONITOR, checkpoint('filepath, monitor="accuracy", mode="max", save_best_only=True')),
+    "lower accuracy counted as better": (
+        M.WRONG_DIRECTION, checkpoint('filepath, monitor="val_accuracy", mode="min", save_best_only=True')),
+    "saves every epoch": (M.SAVES_EVERY_EPOCH, checkpoint('filepath, monitor="val_accuracy", mode="max"')),
+    "filepath ignored": (M.IGNORES_FILEPATH, checkpoint(
+        '"xception_v1_{epoch:02d}_{val_accuracy:.3f}.keras", monitor="val_accuracy", mode="max", '
+        'save_best_only=True')),
+    "picks the newest file": (M.BEST_NEWEST, """
+        def find_best_checkpoint(directory, prefix="xception_v1"):
+            files = list(Path(directory).glob(f"{prefix}_*.keras")) + list(Path(directory).glob(f"{prefix}_*.h5"))
+            if not files:
+                raise FileNotFoundError(directory)
+            return max(files, key=lambda path: path.stat().st_mtime)
+        """),
+    "earlier epoch on a tie": (M.TIE_EARLIER, find_best(listing="sorted(Path(directory).iterdir())", key="float(accuracy)")),
+    "None when nothing matches": (M.NOT_FOUND_NONE, find_best(nothing="return None")),
+    "prefix ignored": (M.OTHER_PREFIX, find_best(pattern=r'r"(?:.+)_(\d+)_(\d+(?:\.\d+)?)\.(keras|h5)"')),
+    "accuracies compared as text": (M.ACCURACY_AS_STRING, find_best(key="(accuracy, int(epoch))")),
+    ".h5 files ignored": (M.IGNORES_H5, find_best(pattern=r'rf"{re.escape(prefix)}_(\d+)_(\d+(?:\.\d+)?)\.keras"')),
+}
+
+CORRECT = {
+    "tf.keras with mode auto; glob, a list and max with a key": """
+        import tensorflow as tf
+
+        def make_checkpoint(filepath="xception_v1_{epoch:02d}_{val_accuracy:.3f}.keras"):
+            return tf.keras.callbacks.ModelCheckpoint(filepath=filepath, monitor="val_accuracy", save_best_only=True)
+
+        def find_best_checkpoint(directory, prefix="xception_v1"):
+            pattern = re.compile(re.escape(prefix) + r"_(\\d+)_([0-9.]+)\\.(?:keras|h5)")
+            candidates = []
+            for path in Path(directory).glob("*"):
+                match = pattern.fullmatch(path.name)
+                if match and path.is_file():
+                    candidates.append((float(match.group(2)), int(match.group(1)), path))
+            if not candidates:
+                raise FileNotFoundError(f"no {prefix} checkpoint in {directory}")
+            return max(candidates, key=lambda c: (c[0], c[1]))[2]
+        """,
+    "positional arguments; os.listdir, split and sort": """
+        import os
+
+        def make_checkpoint(filepath="xception_v1_{epoch:02d}_{val_accuracy:.3f}.keras"):
+            return keras.callbacks.ModelCheckpoint(filepath, "val_accuracy", 0, True, False, "max")
+
+        def find_best_checkpoint(directory, prefix="xception_v1"):
+            found = []
+            for name in os.listdir(directory):
+                stem, _, extension = name.rpartition(".")
+                if extension not in ("keras", "h5") or not stem.startswith(prefix + "_"):
+                    continue
+                if not os.path.isfile(os.path.join(directory, name)):
+                    continue
+                parts = stem[len(prefix) + 1:].split("_")
+                if len(parts) != 2:
+                    continue
+                try:
+                    found.append((float(parts[1]), int(parts[0]), name))
+                except ValueError:
+                    continue
+            if not found:
+                raise FileNotFoundError(f"no checkpoint in {directory}")
+            found.sort()
+            return Path(directory) / found[-1][2]
+        """,
+}
+
+
+@pytest.mark.parametrize("case", WRONG)
+def test_wrong_submission_is_named(grade_variant, case):
+    mistake, source = WRONG[case]
+    result = grade_variant("lesson7", source)
+    failed = [check for check in result.tests if check.status == "failed"]
+    assert failed, [(c.name, c.status, c.message) for c in result.tests]
+    assert failed[0].mistake == mistake, failed[0].message
+
+
+@pytest.mark.parametrize("case", CORRECT)
+def test_other_correct_way_passes(grade_variant, case):
+    result = grade_variant("lesson7", CORRECT[case])
+    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]
