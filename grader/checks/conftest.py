@@ -2,15 +2,16 @@
 
 This file is loaded for every lesson, including lessons 1 and 4, which must
 never import TensorFlow: nothing here imports TensorFlow or Keras at module
-level, and a fixture imports Keras only when a check asks for it.
+level (not even NumPy), and a fixture imports Keras only when a check asks for it.
 
 Fixtures (all session-scoped: built once per grading run, shared by the checks):
 
 - `keras`: the `keras` module (Keras 3 on TensorFlow).
 - `make_tiny_base`: `make_tiny_base(input_shape=(16, 16, 3), *, channels=6, seed=0,
-  functional=False, pooling=None)` returns a fresh small convolutional base
-  (Conv2D then BatchNormalization) with seeded weights, to pass as `base_model=`
-  instead of Xception. Two bases with the same seed compute the same thing.
+  functional=True, pooling=None)` returns a fresh small convolutional base
+  (Conv2D then BatchNormalization, a functional model like Xception) with seeded
+  weights, to pass as `base_model=` instead of Xception. Two bases with the same
+  seed compute the same thing; `input_shape` may be (None, None, 3).
 - `fake_xception`: replaces `keras.applications.Xception` everywhere it is bound
   (Keras's modules, `tf.keras`, `course.pretrained.xception`, and names the
   learner's module imported) with a `FakeXception` for the whole session:
@@ -33,8 +34,6 @@ from pathlib import Path
 
 import pytest
 
-from grader.checks import model_helpers
-
 
 @pytest.fixture(scope="session")
 def keras():
@@ -45,11 +44,15 @@ def keras():
 
 @pytest.fixture(scope="session")
 def make_tiny_base(keras):
+    from grader.checks import model_helpers
+
     return model_helpers.tiny_base
 
 
 @pytest.fixture(scope="session")
 def fake_xception(keras, student):
+    from grader.checks import model_helpers
+
     fake = model_helpers.FakeXception(seed=1)
     with pytest.MonkeyPatch.context() as monkeypatch:
         model_helpers.patch_xception(monkeypatch, fake, student._module)

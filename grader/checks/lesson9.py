@@ -22,6 +22,7 @@ RATE = 0.3  # neither the default 0.5 nor its complement 0.7
 WIDTH = 20_000  # values per measurement: the share dropped is known to ±0.01
 SAMPLES = 2_000  # images for the model's measurement
 RATE_TOLERANCE = 0.05
+PROBE_BIAS = (0.5, 1.0, 2.0)  # the output layer's bias in the dropout probe
 MODEL_CONFIG = {"input_size": 16, "learning_rate": 0.0123, "size_inner": 5, "droprate": RATE, "num_classes": 3}
 
 
@@ -56,11 +57,12 @@ def dropout_model(student, keras):
 
 
 def check_dropout_tensor(student, keras):
-    """add_dropout returns a tensor of the same shape, which inference mode leaves unchanged"""
+    """add_dropout returns a tensor of the same shape, which predictions (model(x), inference mode) leave unchanged"""
     model = dropout_model(student, keras)
     x = np.random.default_rng(9).normal(size=(2, WIDTH)).astype("float32")
-    if not H.close(H.to_numpy(model(x, training=False)), x):
-        fail(M.DROPOUT_IN_INFERENCE, where="add_dropout")
+    for got in (model(x), model(x, training=False)):  # as a user predicts, and inference mode
+        if not H.close(H.to_numpy(got), x):
+            fail(M.DROPOUT_IN_INFERENCE, where="add_dropout")
 
 
 def check_dropout_rate(student, keras):
@@ -93,14 +95,14 @@ def check_model_frozen(bench):
 
 
 def probe_weights(bench):
-    """Inner layer: every unit outputs exactly 1. Output layer: logit 0 is 0.5 + inner unit 0,
-    logits 1 and 2 are the constants 1 and 2."""
+    """Inner layer: every unit outputs exactly 1. Output layer: logit 0 is PROBE_BIAS[0] + inner
+    unit 0; logits 1 and 2 are the constants PROBE_BIAS[1] and PROBE_BIAS[2]."""
     settings = bench.settings()
     features, size, classes = H.BASE_CHANNELS, settings["size_inner"], settings["num_classes"]
     inner_kernel = np.zeros((features, size))
     output_kernel = np.zeros((size, classes))
     output_kernel[0, 0] = 1.0
-    output_bias = np.array([0.5, 1.0, 2.0])
+    output_bias = np.array(PROBE_BIAS)
     return [v.astype("float32") for v in (inner_kernel, np.ones(size), output_kernel, output_bias)]
 
 
@@ -120,9 +122,11 @@ def check_model_dropout(bench):
     constant = logits[:, 1] - logits[:, 2]
     if np.ptp(constant) > 1e-3:
         fail(M.DROPOUT_ON_LOGITS)
-    extra = logits[:, 0] - logits[:, 2] + 1.5  # inner unit 0 after dropout: 0 or 1 / (1 - rate)
+    extra = logits[:, 0] - logits[:, 2] - (PROBE_BIAS[0] - PROBE_BIAS[2])  # inner unit 0 after dropout: 0 or 1 / (1 - rate)
     dropped = np.abs(extra) < 1e-3
     if not dropped.any():
+        if np.ptp(extra) > 1e-3:  # the inner units vary but are never zero: noise, not dropout
+            fail(M.DROPRATE_WRONG, where=bench.function, rate=RATE, got=0.0)
         H.load_reference_weights(bench, built, ref)
         few = bench.images(count=64, seed=8)
         if not H.close(H.student_outputs(built, few, training=True), H.student_outputs(built, few, training=True)):

@@ -1,8 +1,8 @@
 """Plain helpers for the checks of the model lessons (3, 5 to 9).
 
-Nothing here imports TensorFlow or Keras at module level: lessons 1 and 4 are
-graded from the same folder and must never load TensorFlow. Every function
-that needs Keras imports it itself.
+Nothing here imports TensorFlow or Keras at module level (only NumPy and the
+messages): lessons 1 and 4 are graded from the same folder and must never load
+TensorFlow. Every function that needs Keras imports it itself.
 
 What is here:
 
@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grader.expect import describe, fail
+from grader.messages import lesson5 as M
+from grader.messages import lesson8 as M8
+
 # ----------------------------------------------------------------- numbers
 
 
@@ -41,9 +45,6 @@ def relu(x):
 
 def sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
-
-
-ACTIVATIONS = {"ReLU": relu, "sigmoid": sigmoid, "tanh": np.tanh, "softmax": softmax}
 
 
 def close(a, b, rtol=2e-4, atol=2e-5) -> bool:
@@ -96,12 +97,14 @@ def seeded_weights(model, seed):
     return model
 
 
-def tiny_base(input_shape=(16, 16, 3), *, channels=BASE_CHANNELS, seed=0, functional=False,
+def tiny_base(input_shape=(16, 16, 3), *, channels=BASE_CHANNELS, seed=0, functional=True,
               pooling=None, name=None):
     """A small convolutional base: Conv2D(channels, 3) then BatchNormalization, seeded.
 
     `input_shape` may contain None (any size). `pooling` is "avg", "max" or None,
-    as Xception's. A Sequential model unless `functional=True`."""
+    as Xception's. A functional model, as Xception is (so `base.input` and
+    `base.output` exist, for models built the Keras 2 way); Sequential with
+    `functional=False`."""
     import keras
 
     layers = [keras.layers.Conv2D(channels, 3), keras.layers.BatchNormalization()]
@@ -153,22 +156,21 @@ class FakeXception:
         self.calls.append(dict(include_top=include_top, weights=weights, input_tensor=input_tensor,
                                input_shape=input_shape, pooling=pooling, classes=classes,
                                classifier_activation=classifier_activation, name=name))
-        if input_tensor is not None:
-            inputs = input_tensor
-        else:
+        if input_tensor is None and not include_top:
             shape = tuple(input_shape) if input_shape is not None else (None, None, 3)
-            if include_top and input_shape is None:
-                shape = (299, 299, 3)
-            inputs = keras.Input(shape=shape)
-        base = tiny_base(tuple(inputs.shape[1:]), seed=self.seed, functional=True,
-                         pooling=None if include_top else pooling)
-        x = base(inputs)
-        if include_top:
-            x = keras.layers.GlobalAveragePooling2D()(x)
-            x = keras.layers.Dense(classes, activation=classifier_activation)(x)
-        model = keras.Model(inputs, x, name=name)
-        if include_top:
-            seeded_weights(model, self.seed)
+            model = tiny_base(shape, seed=self.seed, pooling=pooling, name=name)
+        else:
+            if input_tensor is not None:
+                inputs = input_tensor
+            else:
+                inputs = keras.Input(shape=tuple(input_shape) if input_shape is not None else (299, 299, 3))
+            x = tiny_base(tuple(inputs.shape[1:]), seed=self.seed, pooling=None if include_top else pooling)(inputs)
+            if include_top:
+                x = keras.layers.GlobalAveragePooling2D()(x)
+                x = keras.layers.Dense(classes, activation=classifier_activation)(x)
+            model = keras.Model(inputs, x, name=name)
+            if include_top:
+                seeded_weights(model, self.seed)
         self.models.append(model)
         return model
 
@@ -201,12 +203,6 @@ def patch_xception(monkeypatch, fake, *modules):
 
 class NeverEnds(Exception):
     """A pass over the data gave more batches than it could possibly hold."""
-
-
-def is_tf_dataset(data) -> bool:
-    import tensorflow as tf
-
-    return isinstance(data, tf.data.Dataset)
 
 
 def one_pass(data, limit=1000):
@@ -283,7 +279,7 @@ class Built:
     """One built model with what the check needs to know about its making."""
 
     model: object
-    base: object  # the base_model it was given (None when it was asked to make one)
+    base: object  # the base_model it was given, or the Xception stand-in it made for None
     xception_calls: list = field(default_factory=list)
 
 
@@ -376,10 +372,6 @@ def seeded_head(shapes_, seed=11):
 # learner's builder first (through the bench), then fails with the template that
 # names the first difference from the reference.
 
-from grader.expect import describe, fail  # noqa: E402
-from grader.messages import lesson5 as M  # noqa: E402
-from grader.messages import lesson8 as M8  # noqa: E402
-
 
 def one_line(error, limit=300):
     text = " ".join(str(error).split()) or type(error).__name__
@@ -419,9 +411,11 @@ def expect_model_shapes(bench):
             flexible = bench.student_flexible()
         except Exception:
             pass
-        if flexible is not None and is_model(flexible.model) and flexible.model.input_shape == (None, 150, 150, 3):
-            fail(M.INPUT_SIZE_IGNORED, function=bench.function, size=settings["input_size"],
-                 got=flexible.model.input_shape)
+        size = settings["input_size"]
+        if flexible is not None and is_model(flexible.model) and flexible.model.input_shape != (None, size, size, 3):
+            got = flexible.model.input_shape  # the size the model asks for, whatever the base
+            template = M.INPUT_SIZE_IGNORED if got == (None, 150, 150, 3) else M.INPUT_SHAPE_WRONG
+            fail(template, function=bench.function, size=size, got=got)
         raise
     model = model_of(bench, built)
     if built.xception_calls:
@@ -493,7 +487,6 @@ def head_variants(features, values, inner):
 
 
 OUTPUT_ACTIVATIONS = {"none": lambda z: z, "softmax": softmax, "ReLU": relu, "sigmoid": sigmoid}
-REFERENCE_TOP = {"pool": "avg", "inner": "ReLU", "position": "after"}
 
 
 def identify_top(features, values, inner, outputs):
@@ -511,7 +504,9 @@ def is_probabilities(outputs):
 
 
 def student_outputs(built, images, training=False):
-    return to_numpy(built.model(images, training=training)).astype(np.float64)
+    """The model's outputs; `training=None` calls it as a user predicts, model(images)."""
+    outputs = built.model(images) if training is None else built.model(images, training=training)
+    return to_numpy(outputs).astype(np.float64)
 
 
 def expect_same_computation(bench):
@@ -523,13 +518,18 @@ def expect_same_computation(bench):
     ref = bench.reference()
     values = load_reference_weights(bench, built, ref)
     images = bench.images()
-    got = student_outputs(built, images)
-    if bench.dropout and not close(got, student_outputs(built, images)):
-        from grader.messages import lesson9 as M9
+    got = student_outputs(built, images, training=None)
+    if bench.dropout:
+        again, inference = student_outputs(built, images, training=None), student_outputs(built, images)
+        if not (close(got, again) and close(got, inference)):
+            from grader.messages import lesson9 as M9
 
-        fail(M9.DROPOUT_IN_INFERENCE, where=bench.function)
+            fail(M9.DROPOUT_IN_INFERENCE, where=bench.function)
     expected = to_numpy(ref.model(images, training=False)).astype(np.float64)
     if close(got, expected) or close(got, softmax(expected)):
+        if not bench.dropout and not close(student_outputs(built, images, training=True),
+                                           student_outputs(built, images, training=True)):
+            fail(M.TRAINING_RANDOM)
         return
     features = base_features(built.base, images)
     found = identify_top(features, values, bench.inner, got)
@@ -605,15 +605,27 @@ def evaluation(bench):
 
 def expect_loss(bench):
     """The loss of a batch is the reference's categorical cross-entropy, whether the model
-    gives logits (from_logits=True) or probabilities (softmax, from_logits=False)."""
+    gives logits (from_logits=True) or probabilities (softmax, from_logits=False).
+
+    The loss is computed twice: by evaluate (what fit minimises) and by the compiled loss
+    applied to the model's predictions as numbers. Keras on TensorFlow quietly recovers the
+    logits of a softmax output inside evaluate and fit, so softmax with from_logits=True
+    only shows in the second: there the loss applies softmax a second time."""
     __tracebackhide__ = True
     result, images, labels, outputs = evaluation(bench)
-    ref = bench.reference().model
+    model, ref = bench.student().model, bench.reference().model
     expected = float(to_numpy(ref.compute_loss(
         x=images, y=labels, y_pred=ref(images, training=False), training=False)))
-    got = float(result.get("loss", np.nan))
-    if close(got, expected, rtol=1e-3, atol=1e-5):
+    evaluated = float(result.get("loss", np.nan))
+    try:
+        on_predictions = float(to_numpy(model.compute_loss(
+            x=images, y=labels, y_pred=outputs.astype("float32"), training=False)))
+    except Exception as error:
+        fail(M.EVALUATE_FAILED, error=one_line(error))
+    wrong = [got for got in (evaluated, on_predictions) if not close(got, expected, rtol=1e-3, atol=1e-5)]
+    if not wrong:
         return
+    got = wrong[0]
     if is_probabilities(outputs) and close(got, cross_entropy(labels, outputs, True), rtol=1e-3, atol=1e-5):
         fail(M.SOFTMAX_WITH_FROM_LOGITS, got=got, expected=expected)
     if not is_probabilities(outputs) and close(got, cross_entropy(labels, outputs, False), rtol=1e-3, atol=1e-5):
@@ -636,22 +648,34 @@ def expect_accuracy(bench):
 IMAGENET_SIZE = 20  # input_size when the builder must make Xception itself
 
 
+def expect_xception_call(call, size):
+    """Xception was asked for its ImageNet weights, without its top, for (size, size, 3) images
+    (or images of any size)."""
+    __tracebackhide__ = True
+    if call["weights"] != "imagenet":
+        fail(M.XCEPTION_WEIGHTS, got=call["weights"])
+    if call["include_top"]:
+        fail(M.XCEPTION_TOP, got=call["include_top"])
+    shape = call["input_shape"]
+    if shape is not None and tuple(shape) not in ((size, size, 3), (None, None, 3)):
+        fail(M.XCEPTION_INPUT_SHAPE, size=size, got=shape)
+
+
 def expect_imagenet_base(bench):
     """With base_model=None the builder makes ImageNet Xception without its top for
     (input_size, input_size, 3), freezes it and builds on it."""
     __tracebackhide__ = True
     size = IMAGENET_SIZE
-    built = bench.student_without_base(input_size=size)
+    try:
+        built = bench.student_without_base(input_size=size)
+    except Exception as error:
+        if bench.fake.calls and not isinstance(error, NotImplementedError):
+            expect_xception_call(bench.fake.calls[-1], size)  # a wrong Xception may be why it broke
+        raise
     model = model_of(bench, built)
     if not built.xception_calls:
         fail(M.XCEPTION_NOT_CALLED, function=bench.function)
-    call = built.xception_calls[-1]
-    if call["weights"] != "imagenet":
-        fail(M.XCEPTION_WEIGHTS, got=call["weights"])
-    if call["include_top"]:
-        fail(M.XCEPTION_TOP, got=call["include_top"])
-    if call["input_shape"] is not None and tuple(call["input_shape"]) not in ((size, size, 3), (None, None, 3)):
-        fail(M.XCEPTION_INPUT_SHAPE, size=size, got=call["input_shape"])
+    expect_xception_call(built.xception_calls[-1], size)
     if not contains(model.weights, built.base.weights[0]):
         fail(M.XCEPTION_NOT_USED, function=bench.function)
     if tuple(model.input_shape) != (None, size, size, 3):

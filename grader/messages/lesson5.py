@@ -121,6 +121,11 @@ OUTPUTS_DIFFER = (
     "with the reference's weights, your model computes different outputs: for the first image it "
     "gives {got}, the lesson's model {expected}. The layers should be: the base, {layers}."
 )
+TRAINING_RANDOM = (
+    "in training mode your model's outputs change from one call to the next on the same images: "
+    "something in it acts at random (dropout?). This lesson's model has nothing random; dropout "
+    "comes in lesson 8.9."
+)
 BASE_TRAINABLE = (
     "the base model is still trainable: {count:,} of its weights would change in training. Freeze "
     "it (base_model.trainable = False) so that only the new layers learn."
@@ -144,9 +149,11 @@ EVALUATE_FAILED = (
     "categorical cross-entropy (not the sparse one)."
 )
 SOFTMAX_WITH_FROM_LOGITS = (
-    "the output layer applies softmax and the loss has from_logits=True, so softmax is applied "
-    "twice (the loss is {got:.4f}; it should be {expected:.4f}). Either give logits (no "
-    "activation) with from_logits=True, or keep softmax with from_logits=False."
+    "the output layer applies softmax, but the loss has from_logits=True: it applies softmax a "
+    "second time to your model's predictions (on a batch it gives {got:.4f} instead of "
+    "{expected:.4f}; inside fit, Keras notices and warns \"received from_logits=True, but the "
+    "output argument was produced by a Softmax activation\"). Either give logits (no activation) "
+    "with from_logits=True, or keep softmax with from_logits=False."
 )
 LOGITS_WITHOUT_FROM_LOGITS = (
     "the output layer gives logits, but the loss treats them as probabilities (from_logits=False; "
@@ -186,28 +193,55 @@ XCEPTION_NOT_USED = (
 )
 
 # Hints, from gentle to specific, for the first check that does not pass (by check function).
+# Every hint is a question. MODEL_HINTS are the model's, shared with lessons 8.8 and 8.9.
+MODEL_HINTS = {
+    "check_model_shapes": (
+        "Which base does your function use when it is given a base_model, and when does it build Xception?",
+        "What do model.input_shape and model.output_shape show, and which arguments should set them?",
+    ),
+    "check_model_computation": (
+        "What does model.summary() list between the base and the output, and in which order?",
+        "Does the output layer have an activation? What does global average pooling give that Flatten does not?",
+    ),
+    "check_model_frozen": (
+        "How many parameters does model.summary() count as trainable, and whose are they?",
+        "Which attribute of the base model stops its weights from changing in training?",
+    ),
+    "check_model_optimizer": (
+        "Which optimizer do you pass to model.compile, and with which learning rate?",
+        "Does the learning_rate argument of your function reach the optimizer?",
+    ),
+    "check_model_loss": (
+        "Does your output layer give logits or probabilities?",
+        "Does your loss know which of the two it gets: what does from_logits say?",
+    ),
+    "check_model_accuracy": (
+        "Which metrics do you pass to model.compile, and under which names does fit report them?",
+    ),
+    "check_model_imagenet_base": (
+        "With base_model=None, which weights, top and input shape do you ask Xception for?",
+        "Is the Xception you build the one the model uses, and is it frozen?",
+    ),
+}
 HINTS = {
     "check_datasets_batches": (
-        "Print the shape and dtype of the images of one batch: next(iter(train)).",
-        "Which argument of image_dataset_from_directory sets the size of the images, and in which order does it take height and width?",
+        "What shape and dtype do the images of one batch have: next(iter(train))?",
+        "In which order does image_dataset_from_directory take the image size: (height, width) or (width, height)? And does batch_size reach it?",
     ),
     "check_datasets_labels": (
-        "Print the labels of one batch. Is each a number, or a vector with one entry per class?",
+        "What does one batch of labels look like: a number per image, or a vector per image?",
         "Which label_mode of image_dataset_from_directory gives one-hot vectors?",
     ),
     "check_datasets_preprocessed": (
-        "Print the smallest and largest value of a batch of images. What range does Xception expect?",
+        "What are the smallest and largest values of a batch of images, and what range does Xception expect?",
         "A Dataset's .map(f) applies f to each (images, labels) batch. Which function should f apply to the images?",
     ),
     "check_datasets_order": (
-        "Read the validation data twice and compare the labels: are they in the same order?",
+        "If you read the validation data twice, do the labels come in the same order?",
         "Which of the two datasets should be shuffled, and which should not?",
     ),
-    "check_model_frozen": (
-        "Print model.summary(): how many parameters are trainable?",
-        "Which attribute of a model stops its weights from changing in training?",
+    "check_datasets_fit": (
+        "Does model.fit(train, validation_data=validation, epochs=1) run on what your function returns?",
     ),
-    "check_model_loss": (
-        "Does your output layer have an activation? Does your loss know whether it gets logits or probabilities?",
-    ),
+    **MODEL_HINTS,
 }

@@ -20,6 +20,7 @@ from grader.messages.lesson5 import (  # noqa: F401  (shared with lesson 8.5)
     LEARNING_RATE_WRONG,
     LOGITS_WITHOUT_FROM_LOGITS,
     LOSS_WRONG,
+    MODEL_HINTS,
     NOT_A_MODEL,
     NOT_COMPILED,
     NUM_CLASSES_IGNORED,
@@ -31,6 +32,7 @@ from grader.messages.lesson5 import (  # noqa: F401  (shared with lesson 8.5)
     POOLING_MAX,
     SOFTMAX_WITH_FROM_LOGITS,
     TRAINABLE_COUNT,
+    TRAINING_RANDOM,
     XCEPTION_INPUT_SHAPE,
     XCEPTION_NOT_CALLED,
     XCEPTION_NOT_USED,
@@ -73,14 +75,18 @@ INNER_MISSING = (
 )
 
 # Hints, from gentle to specific, for the first check that does not pass (by check function).
+# Every hint is a question.
 HINTS = {
     "check_inner_layer_tensor": (
-        "Creating a layer and calling it are two steps: Dense(...) makes the layer, and calling it on a tensor gives a tensor.",
+        "What does keras.layers.Dense(...) give you, and what do you get when you call it on a tensor?",
+        "Does the size_inner argument reach the layer?",
     ),
     "check_inner_layer_relu": (
-        "Which argument of keras.layers.Dense sets its activation?",
+        "Which argument of keras.layers.Dense sets its activation, and what is its default?",
     ),
+    **MODEL_HINTS,
     "check_model_computation": (
-        "Print model.summary(): in which order do the pooling and the two dense layers come?",
+        "What does model.summary() list between the base and the output, and in which order?",
+        "Is the inner layer applied to the pooled vectors, or to the feature maps before pooling? Does it have the ReLU activation and size_inner units?",
     ),
 }

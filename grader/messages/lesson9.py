@@ -14,12 +14,13 @@ DROPOUT_RETURNS_LAYER = (
 DROPOUT_NOT_TENSOR = "add_dropout should return a Keras tensor of the same shape as `tensor`; got {got}."
 DROPOUT_SHAPE = "add_dropout should keep the shape of its input, {expected}; yours gives {got}."
 DROPOUT_IN_INFERENCE = (
-    "{where} drops values at prediction time too: in inference mode dropout should let everything "
-    "through unchanged. Do not pass training=True: Keras tells the layer when it is training."
+    "{where} drops values when the model predicts, e.g. model(images): dropout should act only "
+    "while the model trains. Do not pass training=True to the layer: Keras tells it when the "
+    "model is training."
 )
 NO_DROPOUT = (
-    "{where}: in training mode nothing is dropped. Apply keras.layers.Dropout(droprate) to the "
-    "inner layer's output."
+    "{where}: in training mode no value is set to zero. Dropout should zero a droprate share of "
+    "the values at each training step: use keras.layers.Dropout(droprate)."
 )
 DROPRATE_IGNORED = (
     "{where} ignores droprate: with droprate={rate:g} that share of the values should be dropped in "
@@ -46,15 +47,19 @@ DROPOUT_BEFORE_INNER = (
 )
 
 # Hints, from gentle to specific, for the first check that does not pass (by check function).
+# Every hint is a question.
 HINTS = {
-    **{k: v for k, v in _INNER_HINTS.items() if k.startswith("check_model")},
+    **_INNER_HINTS,
     "check_dropout_tensor": (
-        "Creating a layer and calling it are two steps: Dropout(...) makes the layer, and calling it on a tensor gives a tensor.",
+        "What does keras.layers.Dropout(...) give you, and what do you get when you call it on a tensor?",
+        "Do you pass training= when you call the layer? Who should decide when the model is training?",
     ),
     "check_dropout_rate": (
         "What does the rate of keras.layers.Dropout mean: the share of values dropped, or kept?",
+        "Does the droprate argument reach the layer?",
     ),
     "check_model_dropout": (
-        "Print model.summary(): between which two layers does the Dropout layer sit?",
+        "What does model.summary() list between the inner layer and the output layer?",
+        "Is the dropout applied to the inner layer's output, and with the droprate your function was given?",
     ),
 }
