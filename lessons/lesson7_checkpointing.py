@@ -158,36 +158,28 @@ def find_best_checkpoint(directory, prefix="xception_v1"):
 #
 # ## Try it
 #
-# Run `uv run python -m lessons.lesson7_checkpointing` from the project
-# folder. The demo trains a tiny model on random data for a few epochs,
-# with the checkpoints going to a temporary folder, and loads the best one.
+# ```text
+# uv run python -m lessons.lesson7_checkpointing --data clothing-dataset-small
+# ```
+#
+# trains the model of lesson 8.5 (your `build_transfer_model`) with a
+# learning rate of 0.001 for 10 epochs and your `make_checkpoint`, writing
+# the checkpoints to a new folder `lesson7-checkpoints/run-<time>/` inside
+# `--out DIR` (or a new temporary folder). Your `find_best_checkpoint` then
+# picks the best file, which is loaded and evaluated on the `test` split.
+# `solutions` instead of `lessons` runs the reference; the options are the
+# same as in lesson 8.6 (`--limit 20` for a quick try, `--weights none`
+# without internet).
+#
+# By default the experiment trains on the cached features of the frozen
+# base (lesson 8.6), so its checkpoints are models of those features: their
+# input is a photo's packed features, not the photo. They are for this
+# experiment only. With `--no-cache` it trains the full model on the photos,
+# as the course does, and every checkpoint is a complete model that
+# classifies photos (about 80 MB each).
 
 # %%
 if __name__ == "__main__":
-    import tempfile
+    from course.experiments import run_experiment
 
-    import numpy as np
-
-    rng = np.random.default_rng(0)
-    images = rng.uniform(-1, 1, size=(64, 16, 16, 3)).astype("float32")
-    labels = keras.utils.to_categorical(rng.integers(0, 10, size=64), 10)
-
-    model = keras.Sequential([
-        keras.Input((16, 16, 3)),
-        keras.layers.Conv2D(4, 3, activation="relu"),
-        keras.layers.GlobalAveragePooling2D(),
-        keras.layers.Dense(10),
-    ])
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.01),
-        loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        template = str(Path(folder) / "xception_v1_{epoch:02d}_{val_accuracy:.3f}.keras")
-        model.fit(images, labels, epochs=5, validation_data=(images, labels),
-                  callbacks=[make_checkpoint(template)], verbose=0)
-        print("saved:", sorted(path.name for path in Path(folder).iterdir()))
-        best = find_best_checkpoint(folder)
-        print("best:", best.name)
-        print("loaded:", keras.models.load_model(best).name)
+    run_experiment("lesson7", globals())

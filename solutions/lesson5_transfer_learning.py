@@ -81,3 +81,9 @@ def build_transfer_model(*, input_size=150, learning_rate=0.01, num_classes=10, 
         metrics=["accuracy"],
     )
     return model
+
+
+if __name__ == "__main__":
+    from course.experiments import run_experiment
+
+    run_experiment("lesson5", globals())

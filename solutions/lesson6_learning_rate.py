@@ -80,3 +80,9 @@ def plot_scores(scores, metric="val_accuracy"):
     ax.set_ylabel(metric)
     ax.legend()
     return figure
+
+
+if __name__ == "__main__":
+    from course.experiments import run_experiment
+
+    run_experiment("lesson6", globals())

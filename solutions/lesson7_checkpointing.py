@@ -63,3 +63,9 @@ def find_best_checkpoint(directory, prefix="xception_v1"):
             f"no checkpoint named {prefix}_<epoch>_<val_accuracy>.keras in {directory}"
         )
     return best_path
+
+
+if __name__ == "__main__":
+    from course.experiments import run_experiment
+
+    run_experiment("lesson7", globals())

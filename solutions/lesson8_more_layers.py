@@ -61,3 +61,9 @@ def build_model_with_inner_layer(
         metrics=["accuracy"],
     )
     return model
+
+
+if __name__ == "__main__":
+    from course.experiments import run_experiment
+
+    run_experiment("lesson8", globals())

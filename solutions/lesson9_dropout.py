@@ -70,3 +70,9 @@ def build_model_with_dropout(
         metrics=["accuracy"],
     )
     return model
+
+
+if __name__ == "__main__":
+    from course.experiments import run_experiment
+
+    run_experiment("lesson9", globals())

@@ -1,0 +1,345 @@
+"""Lesson 8.6: wrong submissions get the message that names their mistake; other correct ways pass.
+
+Lesson 6 is graded with fake models and matplotlib only: grading never imports
+TensorFlow (unless the learner's own code does).
+"""
+
+import pytest
+
+from grader.messages import lesson6 as M
+
+TRAIN_LOOP = """
+    def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+        scores = {{}}
+        for rate in learning_rates:
+            {build}
+            {fit}
+            scores[{key}] = {value}
+        return scores
+    """
+
+
+def loop(build="model = make_model(learning_rate=rate)",
+         fit="history = model.fit(train, epochs=epochs, validation_data=validation)",
+         key="rate", value="history.history"):
+    return TRAIN_LOOP.format(build=build, fit=fit, key=key, value=value)
+
+
+WRONG = {
+    # train_for_learning_rates
+    "one model for every rate": (M.MODEL_REUSED, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            model = make_model(learning_rate=learning_rates[0])
+            scores = {}
+            for rate in learning_rates:
+                model.compile(optimizer="adam")
+                scores[rate] = model.fit(train, epochs=epochs, validation_data=validation).history
+            return scores
+        """),
+    "make_model called positionally": (M.POSITIONAL, loop(build="model = make_model(rate)")),
+    "the course's rates instead of the argument": (M.WRONG_RATES, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            scores = {}
+            for rate in [0.0001, 0.001, 0.01, 0.1]:
+                model = make_model(learning_rate=rate)
+                scores[rate] = model.fit(train, epochs=epochs, validation_data=validation).history
+            return scores
+        """),
+    "builds every model, fits the first one each time": (M.NOT_FITTED, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            models = {rate: make_model(learning_rate=rate) for rate in learning_rates}
+            first = models[learning_rates[0]]
+            return {rate: first.fit(train, epochs=epochs, validation_data=validation).history for rate in models}
+        """),
+    "fits one epoch at a time": (M.FIT_TWICE, loop(
+        fit="history = [model.fit(train, epochs=1, validation_data=validation) for _ in range(epochs)][-1]")),
+    "validation passed as y": (M.VALIDATION_AS_Y, loop(fit="history = model.fit(train, validation, epochs=epochs)")),
+    "no validation data": (M.NO_VALIDATION, loop(fit="history = model.fit(train, epochs=epochs)")),
+    "validated on the training data": (M.WRONG_VALIDATION, loop(
+        fit="history = model.fit(train, epochs=epochs, validation_data=train)")),
+    "trained on the validation data": (M.WRONG_TRAIN, loop(
+        fit="history = model.fit(validation, epochs=epochs, validation_data=validation)")),
+    "epochs ignored": (M.WRONG_EPOCHS, loop(fit="history = model.fit(train, validation_data=validation)")),
+    "History objects stored": (M.HISTORY_OBJECT, loop(value="history")),
+    "only val_accuracy stored": (M.ONLY_PART, loop(value="history.history['val_accuracy']")),
+    "string keys": (M.WRONG_KEYS, loop(key="str(rate)")),
+    "one shared dict for every rate": (M.WRONG_HISTORY, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            scores, history = {}, {}
+            for rate in learning_rates:
+                model = make_model(learning_rate=rate)
+                history.update(model.fit(train, epochs=epochs, validation_data=validation).history)
+                scores[rate] = history
+            return scores
+        """),
+    "returns a list": (M.NOT_A_DICT, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            return [make_model(learning_rate=r).fit(train, epochs=epochs, validation_data=validation).history
+                    for r in learning_rates]
+        """),
+    "best by the last epoch": (M.BEST_LAST_EPOCH, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            return max(sorted(scores), key=lambda rate: scores[rate][metric][-1])
+        """),
+    "best by the average": (M.BEST_MEAN, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            return max(sorted(scores), key=lambda rate: sum(scores[rate][metric]) / len(scores[rate][metric]))
+        """),
+    "ties to the larger rate (>= in a sorted loop)": (M.TIE_LARGER, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            best, best_value = None, -1
+            for rate in sorted(scores):
+                if max(scores[rate][metric]) >= best_value:
+                    best, best_value = rate, max(scores[rate][metric])
+            return best
+        """),
+    "metric ignored": (M.IGNORES_METRIC, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            return max(sorted(scores), key=lambda rate: max(scores[rate]["val_accuracy"]))
+        """),
+    "returns the best score, not the rate": (M.BEST_NOT_KEY, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            return max(max(history[metric]) for history in scores.values())
+        """),
+    "falsy key 0.0 skipped": (M.BEST_WRONG, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            best = None
+            for key in sorted(scores):
+                if not best or max(scores[key][metric]) > max(scores[best][metric]):
+                    best = key
+            return best
+        """),
+    "sorts the lists in place": (M.MUTATES, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            for history in scores.values():
+                history[metric].sort()
+            return max(sorted(scores), key=lambda rate: scores[rate][metric][-1])
+        """),
+    # plot_scores
+    "shows instead of returning": (M.PLOT_NONE, """
+        import matplotlib.pyplot as plt
+        def plot_scores(scores, metric="val_accuracy"):
+            fig, ax = plt.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+            ax.legend()
+            plt.show()
+        """),
+    "returns the Axes": (M.PLOT_AXES, """
+        import matplotlib.pyplot as plt
+        def plot_scores(scores, metric="val_accuracy"):
+            fig, ax = plt.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+            ax.legend()
+            return ax
+        """),
+    "shows and returns": (M.PLOT_SHOWS, """
+        import matplotlib.pyplot as plt
+        _plot = plot_scores
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = _plot(scores, metric)
+            plt.show()
+            return figure
+        """),
+    "draws on pyplot's current figure": (M.PLOT_REUSES_FIGURE, """
+        import matplotlib.pyplot as plt
+        def plot_scores(scores, metric="val_accuracy"):
+            for key, history in scores.items():
+                plt.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+            plt.xlabel("epoch")
+            plt.ylabel(metric)
+            plt.legend()
+            return plt.gcf()
+        """),
+    "epochs from 0": (M.PLOT_X_FROM_ZERO, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                ax.plot(history[metric], label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            ax.legend()
+            return figure
+        """),
+    "lines not labelled": (M.PLOT_LINE_MISSING, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), history[metric])
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            return figure
+        """),
+    "no legend": (M.PLOT_NO_LEGEND, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            return figure
+        """),
+    "no axis labels": (M.PLOT_XLABEL, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+            ax.legend()
+            return figure
+        """),
+    "y label fixed to val_accuracy": (M.PLOT_YLABEL, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel("val_accuracy")
+            ax.legend()
+            return figure
+        """),
+    "returns (fig, ax)": (M.PLOT_NOT_FIGURE, """
+        import matplotlib.pyplot as plt
+        def plot_scores(scores, metric="val_accuracy"):
+            fig, ax = plt.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            ax.legend()
+            return fig, ax
+        """),
+    "markers drawn as a second labelled line": (M.PLOT_LINE_TWICE, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                epochs = range(1, len(history[metric]) + 1)
+                ax.plot(epochs, history[metric], "-", label=str(key))
+                ax.plot(epochs, history[metric], "o", label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            ax.legend()
+            return figure
+        """),
+    "axes swapped": (M.PLOT_X_WRONG, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                ax.plot(history[metric], range(1, len(history[metric]) + 1), label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            ax.legend()
+            return figure
+        """),
+    "values in percent": (M.PLOT_Y_WRONG, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                ax.plot(range(1, len(history[metric]) + 1), [100 * v for v in history[metric]], label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            ax.legend()
+            return figure
+        """),
+    "always plots val_accuracy": (M.PLOT_WRONG_METRIC, """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            figure = Figure()
+            ax = figure.subplots()
+            for key, history in scores.items():
+                values = history["val_accuracy"]
+                ax.plot(range(1, len(values) + 1), values, label=str(key))
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            ax.legend()
+            return figure
+        """),
+}
+
+CORRECT = {
+    "comprehension with model.history, by keyword": """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            def run(rate):
+                model = make_model(learning_rate=rate)
+                model.fit(x=train, validation_data=validation, epochs=epochs, verbose=0)
+                return dict(model.history.history)
+            return {rate: run(rate) for rate in learning_rates}
+        """,
+    "best by sorting on (-score, rate), numpy max": """
+        import numpy as np
+        def best_learning_rate(scores, metric="val_accuracy"):
+            ranked = sorted(scores.items(), key=lambda item: (-float(np.max(item[1][metric])), item[0]))
+            return ranked[0][0]
+        """,
+    "best with an explicit loop and a strict comparison": """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            best_key, best_value = None, None
+            for key in sorted(scores):
+                value = max(scores[key][metric])
+                if best_value is None or value > best_value:
+                    best_key, best_value = key, value
+            return best_key
+        """,
+    "pyplot with a new figure each call": """
+        import matplotlib.pyplot as plt
+        import numpy as np
+        def plot_scores(scores, metric="val_accuracy"):
+            fig = plt.figure(figsize=(6, 4))
+            for key, history in scores.items():
+                epochs = np.arange(1, len(history[metric]) + 1)
+                plt.plot(epochs, history[metric], "o-", label=str(key))
+            plt.xlabel("Epoch")
+            plt.ylabel(metric)
+            plt.legend(title="key")
+            plt.title(f"{metric} per epoch")
+            return fig
+        """,
+    "subplots with a figure legend": """
+        import matplotlib.pyplot as plt
+        def plot_scores(scores, metric="val_accuracy"):
+            fig, ax = plt.subplots()
+            for key in scores:
+                values = list(scores[key][metric])
+                ax.plot(list(range(1, len(values) + 1)), values, label=f"{key}")
+            ax.set(xlabel="epochs", ylabel=f"{metric} (validation)" if metric.startswith("val") else metric)
+            fig.legend()
+            return fig
+        """,
+}
+
+
+@pytest.mark.parametrize("case", WRONG)
+def test_wrong_submission_is_named(grade_variant, case):
+    mistake, source = WRONG[case]
+    result = grade_variant("lesson6", source)
+    failed = [check for check in result.tests if check.status == "failed"]
+    assert failed, [(c.name, c.status, c.message) for c in result.tests]
+    assert failed[0].mistake == mistake, failed[0].message
+
+
+@pytest.mark.parametrize("case", CORRECT)
+def test_other_correct_way_passes(grade_variant, case):
+    result = grade_variant("lesson6", CORRECT[case])
+    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]
+
+
+def test_grading_lesson6_does_not_import_tensorflow(grade_variant):
+    result = grade_variant("lesson6")
+    assert result.status == "passed"
+    assert result.tensorflow_imported is False

@@ -1,0 +1,269 @@
+"""course/experiments.py: every lesson's experiment runs from the command line, with the
+learner's functions or the reference, and every bad input ends in one clear line.
+
+Most runs use a tiny drawn dataset and, instead of Xception, cheap random features of
+a thumbnail (tests/experiment_data.py): the machinery is the same, in seconds.
+"""
+
+import importlib
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from course import experiments, features
+from course.dataset import CLONE_COMMAND
+from grader import catalog
+from tests.experiment_data import make_dataset, thumbnail_base
+
+SMALL = ["--input-size", "71", "--weights", "none", "--epochs", "2"]
+
+
+@pytest.fixture
+def data(tmp_path_factory):
+    return make_dataset(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture
+def cheap_base(monkeypatch):
+    monkeypatch.setattr(features, "base_model", thumbnail_base)
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):
+    """execute(lesson, module, argv) from an empty working folder; (code, results, stdout, stderr)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    cache = tmp_path / "cache"
+
+    def run_(lesson, module, *argv, cache_dir=cache):
+        if isinstance(module, str):
+            module = importlib.import_module(module)
+        extra = ["--cache-dir", str(cache_dir)] if cache_dir else []
+        code, results = experiments.execute(lesson, module, [*argv, *extra])
+        out, err = capsys.readouterr()
+        assert list(work.iterdir()) == []  # nothing written where the learner works
+        return code, results, out, err
+
+    return run_
+
+
+def module_of(lesson, tree="solutions"):
+    return f"{tree}.{catalog.BY_ID[lesson].filename[:-3]}"
+
+
+def test_lesson6_json_has_histories_best_and_seconds(data, cheap_base, run):
+    code, results, out, err = run("lesson6", module_of("lesson6"), "--data", str(data), *SMALL, "--json")
+    assert code == 0
+    document = json.loads(out)  # stdout holds the JSON document and nothing else
+    assert document == results
+    assert document["key"] == "learning_rate"
+    assert list(document["histories"]) == ["0.0001", "0.001", "0.01", "0.1"]
+    for history in document["histories"].values():
+        assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+        assert len(history["val_accuracy"]) == 2
+    assert document["best"] in (0.0001, 0.001, 0.01, 0.1)
+    assert math.isclose(document["best_val_accuracy"], max(document["histories"][str(document["best"])]["val_accuracy"]))
+    assert set(document["seconds"]) == {"data", "features", "training"}
+    assert document["images"] == {"train": 18, "validation": 9}
+    assert document["features_from_cache"] is False
+    assert "Epoch 1/2" in err  # the progress went to stderr
+    for path in document["files"].values():
+        assert os.path.exists(path)  # a temporary folder, since there was no --out
+
+
+def test_out_folder_gets_the_plot_and_the_results_and_a_warm_cache_is_reused(data, cheap_base, run, tmp_path):
+    out = tmp_path / "results"
+    code, first, stdout, _ = run("lesson6", module_of("lesson6"), "--data", str(data), *SMALL, "--out", str(out))
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["lesson6-plot.png", "lesson6-results.json"]
+    assert json.loads((out / "lesson6-results.json").read_text())["histories"] == first["histories"]
+    assert (out / "lesson6-plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "best learning_rate" in stdout and str(out / "lesson6-plot.png") in stdout
+    code, second, _, _ = run("lesson6", module_of("lesson6"), "--data", str(data), *SMALL, "--out", str(out))
+    assert second["features_from_cache"] is True
+    assert second["seconds"]["features"] < 10
+    for key, history in first["histories"].items():  # the same seeds, the same features: the same run
+        assert second["histories"][key]["val_accuracy"] == history["val_accuracy"]
+        assert second["histories"][key]["loss"] == pytest.approx(history["loss"], rel=1e-4, abs=1e-6)
+
+
+def test_cached_and_full_training_agree(data, cheap_base, run):
+    cached = run("lesson5", module_of("lesson5"), "--data", str(data), *SMALL, "--epochs", "3")[1]
+    full = run("lesson5", module_of("lesson5"), "--data", str(data), *SMALL, "--epochs", "3", "--no-cache")[1]
+    assert full["features_from_cache"] is None and full["seconds"]["features"] == 0
+    for a, b in zip(cached["histories"]["0.01"]["val_accuracy"], full["histories"]["0.01"]["val_accuracy"]):
+        assert abs(a - b) <= 0.03
+    assert abs(cached["best_val_accuracy"] - full["best_val_accuracy"]) <= 0.03
+
+
+@pytest.mark.parametrize("lesson, keys", [
+    ("lesson5", ["0.01"]),
+    ("lesson7", ["0.001"]),
+    ("lesson8", ["10", "100", "1000"]),
+    ("lesson9", ["0.0", "0.2", "0.5", "0.8"]),
+])
+def test_every_lesson_experiment_runs_with_the_reference(data, cheap_base, run, tmp_path, lesson, keys):
+    out = tmp_path / "out"
+    code, results, _, _ = run(lesson, module_of(lesson), "--data", str(data), "--input-size", "71",
+                              "--weights", "none", "--epochs", "1", "--out", str(out))
+    assert code == 0
+    assert list(results["histories"]) == keys
+    assert (out / f"{lesson}-plot.png").exists() and (out / f"{lesson}-results.json").exists()
+    if lesson == "lesson7":
+        assert results["best_checkpoint"].startswith("xception_v1_01_")
+        assert set(results["test"]) >= {"accuracy", "loss"}
+        assert (out / "lesson7-checkpoints").is_dir()
+
+
+def test_the_epochs_default_to_the_courses():
+    assert {lesson: e.epochs for lesson, e in experiments.EXPERIMENTS.items()} == {
+        "lesson5": 10, "lesson6": 10, "lesson7": 10, "lesson8": 10, "lesson9": 30}
+    assert experiments.EXPERIMENTS["lesson6"].values == (0.0001, 0.001, 0.01, 0.1)
+    assert experiments.EXPERIMENTS["lesson8"].values == (10, 100, 1000)
+    assert experiments.EXPERIMENTS["lesson9"].values == (0.0, 0.2, 0.5, 0.8)
+
+
+def one_error_line(err):
+    lines = [line for line in err.strip().splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("lesson, function, file", [
+    ("lesson6", "train_for_learning_rates", "lessons/lesson6_learning_rate.py"),
+    ("lesson8", "build_model_with_inner_layer", "lessons/lesson8_more_layers.py"),
+])
+def test_a_stub_says_which_function_to_write(data, run, lesson, function, file):
+    code, _, _, err = run(lesson, module_of(lesson, "lessons"), "--data", str(data))
+    assert code == 1
+    line = one_error_line(err)
+    assert f"write `{function}` in" in line and file in line and f"grader {lesson}" in line
+
+
+def test_lesson6_needs_lesson5_from_the_same_folder(data, run):
+    """lessons/lesson6 trains the learner's lesson-5 model; a stub there is named."""
+    reference = importlib.import_module(module_of("lesson6"))
+    namespace = {**vars(reference), "__package__": "lessons"}
+    code, _, _, err = run("lesson6", namespace, "--data", str(data))
+    assert code == 1
+    assert "write `build_transfer_model` in" in one_error_line(err)
+    assert "lessons/lesson5_transfer_learning.py first" in one_error_line(err)
+
+
+def test_not_implemented_deep_inside_is_one_line(data, cheap_base, run):
+    reference = importlib.import_module(module_of("lesson8"))
+
+    def add_inner_layer(vectors, size_inner=100):
+        raise NotImplementedError("add_inner_layer")
+
+    def build(**kwargs):
+        return add_inner_layer(None)
+
+    namespace = {**vars(reference), "add_inner_layer": add_inner_layer, "build_model_with_inner_layer": build}
+    code, _, _, err = run("lesson8", namespace, "--data", str(data), *SMALL)
+    assert code == 1
+    assert "write `add_inner_layer` in" in one_error_line(err)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--limit", "0"], "--limit must be at least 1; got 0"),
+    (["--epochs", "0"], "--epochs must be at least 1"),
+    (["--input-size", "32"], "--input-size must be at least 71"),
+    (["--weights", "random"], "invalid choice: 'random'"),
+])
+def test_bad_options_are_usage_errors(data, run, argv, message):
+    code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(data), *argv)
+    assert code == 2
+    assert message in err
+
+
+def test_a_missing_dataset_says_how_to_get_it(run, tmp_path, monkeypatch):
+    code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(tmp_path / "nowhere"))
+    assert code == 1
+    line = one_error_line(err)
+    assert "nowhere" in line and CLONE_COMMAND in line
+    monkeypatch.setenv("CLOTHING_DATASET_DIR", str(tmp_path / "nowhere"))
+    code, _, _, err = run("lesson6", module_of("lesson6"))
+    assert code == 1 and CLONE_COMMAND in one_error_line(err)
+
+
+def test_bad_dataset_trees_are_named(data, run):
+    (data / "validation" / "scarf").mkdir()
+    code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(data), *SMALL)
+    assert code == 1 and "'scarf' that train does not have" in one_error_line(err)
+    import shutil
+
+    shutil.rmtree(data / "validation")
+    code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(data), *SMALL)
+    assert code == 1 and "has no validation folder" in one_error_line(err)
+    shutil.rmtree(data / "test")
+    code, _, _, err = run("lesson7", module_of("lesson7"), "--data", str(data), *SMALL)
+    assert code == 1 and "has no test folder" in one_error_line(err)
+
+
+def test_weights_that_cannot_be_downloaded_suggest_weights_none(data, run, monkeypatch):
+    import keras
+
+    def offline(**kwargs):
+        raise Exception("URL fetch failure on https://storage.googleapis.com/...: None -- "
+                        "[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(keras.applications, "Xception", offline)
+    code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(data), "--input-size", "71")
+    assert code == 1
+    line = one_error_line(err)
+    assert "could not download Xception's ImageNet weights" in line and "URL fetch failure" in line
+    assert "--weights none" in line
+
+
+def test_out_must_be_a_folder(data, cheap_base, run, tmp_path):
+    (tmp_path / "taken").write_text("mine")
+    code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(data), *SMALL, "--out", str(tmp_path / "taken"))
+    assert code == 1 and "is a file" in one_error_line(err)
+    assert (tmp_path / "taken").read_text() == "mine"
+
+
+def python_m(module, *argv, timeout=300):
+    env = {**os.environ, "PYTHONPATH": str(catalog.PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run([sys.executable, "-m", module, *argv], capture_output=True, text=True,
+                          cwd=catalog.PROJECT_ROOT, env=env, timeout=timeout)
+
+
+def test_python_m_lessons_stub_fails_fast_without_tensorflow(data):
+    started = time.monotonic()
+    done = python_m(module_of("lesson6", "lessons"), "--data", str(data))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("error: write `train_for_learning_rates`")
+    assert time.monotonic() - started < 8  # no TensorFlow import for a stub
+
+
+def test_python_m_solutions_prints_one_json_document(data, tmp_path):
+    """The real command, end to end, with the real (random) Xception at its smallest size."""
+    done = python_m(module_of("lesson6"), "--data", str(data), "--limit", "2", "--input-size", "71",
+                    "--weights", "none", "--epochs", "1", "--json", "--cache-dir", str(tmp_path / "cache"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    document = json.loads(done.stdout)
+    assert document["lesson"] == "lesson6" and document["images"] == {"train": 6, "validation": 6}
+    assert document["settings"]["weights"] == "none" and document["settings"]["cache"] is True
+
+
+# ---------------------------------------------------------------- what the lesson prose states
+
+
+def test_lesson7_prose_a_full_checkpoint_is_about_80_mb():
+    xception_without_top = 20_861_480  # parameters, checked in test_claims_model_lessons.py
+    assert xception_without_top * 4 / 1e6 == pytest.approx(80, rel=0.1)  # float32 weights
+
+
+def test_lesson6_prose_numbers():
+    photos = 3068 + 341
+    assert photos / 40 == pytest.approx(85, abs=1)  # one epoch at 40 photos a second: about 85 s
+    assert 10 * photos / 40 / 60 == pytest.approx(14, abs=0.5)  # ten epochs: about 14 minutes
+    assert 4 * 10 * photos / 40 / 3600 == pytest.approx(1, abs=0.1)  # four rates: about an hour
+    assert 27 * 27 * 3 == 2187 and 26 * 26 * 3 < 2048
