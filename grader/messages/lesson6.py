@@ -111,3 +111,50 @@ PLOT_Y_WRONG = "the line {label!r} has y values {got}; expected history[{metric!
 PLOT_NO_LEGEND = "the figure has no legend; call ax.legend() (or plt.legend()) after drawing the lines."
 PLOT_XLABEL = "the x axis is labelled {got!r}; label it \"epoch\"."
 PLOT_YLABEL = "the y axis is labelled {got!r}; label it with the metric, {metric!r}."
+
+# Hints, from gentle to specific, for the first check that does not pass (by check function).
+HINTS = {
+    "check_one_fresh_model_per_rate": (
+        "If the second rate trains the model the first rate already trained, what does its history measure?",
+        "Where in your loop do you call make_model, and with which keyword argument?",
+    ),
+    "check_fit_arguments": (
+        "How does fit learn which data to report val_accuracy on?",
+        "Which argument of fit says how many passes to make over the training data?",
+    ),
+    "check_histories": (
+        "fit returns a History object: which of its attributes is the dict of lists per metric?",
+        "What key should each history be stored under in the result?",
+    ),
+    "check_defaults": (
+        "What does your function do when the caller gives no learning_rates or epochs?",
+    ),
+    "check_best_uses_best_epoch": (
+        "Which epoch of a run would you keep with a checkpoint: the last one, or the best one?",
+        "For one rate, which single number summarises a list of val_accuracy values by its best epoch?",
+    ),
+    "check_best_ties": (
+        "When two rates reach the same best value, which does the lesson prefer?",
+        "Does your answer depend on the order in which the keys happen to be stored in the dict?",
+    ),
+    "check_best_metric": (
+        "Does your function read the metric named by its `metric` argument, or always val_accuracy?",
+    ),
+    "check_best_leaves_scores_unchanged": (
+        "Does anything in your function sort, pop or overwrite the lists it was given?",
+    ),
+    "check_plot_returns_a_new_figure": (
+        "Does your function create its own Figure each time, or draw on whatever figure is current?",
+        "What should plot_scores hand back to the caller?",
+    ),
+    "check_plot_lines": (
+        "How many lines should there be, and what text labels each one?",
+        "Do your x values start at epoch 1, as Keras counts epochs?",
+    ),
+    "check_plot_legend_and_axis_labels": (
+        "Would a reader know which line is which rate, and what each axis measures?",
+    ),
+    "check_plot_other_keys_and_metric": (
+        "Does anything in your code assume the keys are learning rates, or that the metric is val_accuracy?",
+    ),
+}
