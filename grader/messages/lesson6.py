@@ -140,6 +140,9 @@ HINTS = {
     "check_best_metric": (
         "Does your function read the metric named by its `metric` argument, or always val_accuracy?",
     ),
+    "check_best_any_keys": (
+        "Does your code do arithmetic on the keys, or treat 0.0 as 'no key'? Which keys could lessons 8 and 9 use?",
+    ),
     "check_best_leaves_scores_unchanged": (
         "Does anything in your function sort, pop or overwrite the lists it was given?",
     ),
