@@ -1,0 +1,185 @@
+"""Each lesson's experiment, run with the learner's functions: the fits, the best key, the figure."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from pathlib import Path
+
+from course.experiment_catalog import SEED, Experiment, ExperimentError
+from course.learner_functions import lesson5_namespace, needed_functions
+from course.training_data import Data
+
+
+class Runs:
+    """Model building and fitting as every experiment does it."""
+
+    def __init__(self, data: Data, epochs: int):
+        self.data, self.epochs = data, epochs
+
+    def build(self, function, **kwargs):
+        """The learner's model: fresh weights from the same seed, on the cached or the real base."""
+        import keras
+
+        keras.utils.set_random_seed(SEED)
+        try:
+            return function(
+                input_size=self.data.input_size, base_model=self.data.new_base(),
+                num_classes=self.data.num_classes, **kwargs,
+            )
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            if self.data.cached and hasattr(error, "add_note"):
+                error.add_note(
+                    f"(The cached run calls {function.__name__} with input_size={self.data.input_size} and a "
+                    "stand-in base that feeds the stored features; a function that ignores input_size or "
+                    "base_model fails here. `uv run python -m grader` checks it; --no-cache runs on photos.)"
+                )
+            raise
+
+    def fit(self, model, **kwargs):
+        return model.fit(self.data.train, epochs=self.epochs, validation_data=self.data.validation, **kwargs)
+
+
+def _sweep(runs: Runs, key: str, values, build) -> dict:
+    scores = {}
+    for value in values:
+        print(f"{key} = {value}", flush=True)
+        scores[value] = runs.fit(build(value)).history
+    return scores
+
+
+def _best(scores: dict, metric: str = "val_accuracy"):
+    def best_epoch(value):
+        numbers = [x for x in scores[value].get(metric, []) if not math.isnan(x)]
+        return max(numbers, default=-math.inf)
+
+    return max(sorted(scores), key=best_epoch)
+
+
+def _plot_keys(scores: dict, key: str, metric: str = "val_accuracy"):
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    figure = Figure(figsize=(8, 5))
+    ax = figure.subplots()
+    for value, history in scores.items():
+        ax.plot(range(1, len(history[metric]) + 1), history[metric], marker="o", label=f"{key}={value}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend()
+    return figure
+
+
+def _plot_history(history: dict, title: str, marked_epoch: int | None = None):
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    figure = Figure(figsize=(8, 5))
+    ax = figure.subplots()
+    for metric in ("accuracy", "val_accuracy"):
+        values = history.get(metric, [])
+        ax.plot(range(1, len(values) + 1), values, marker="o", label=metric)
+    if marked_epoch is not None:
+        ax.axvline(marked_epoch, color="grey", linestyle="--", label=f"best checkpoint (epoch {marked_epoch})")
+    ax.set_title(title)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy")
+    ax.legend()
+    return figure
+
+
+def run_lesson(experiment: Experiment, namespace: dict, runs: Runs, out: Path):
+    """`(scores, best, figure, extra)` of the lesson's experiment, with the learner's functions."""
+    own = needed_functions(namespace, experiment.functions, experiment.lesson)
+    lesson5 = {}
+    if experiment.lesson5_functions:
+        lesson5 = needed_functions(lesson5_namespace(namespace), experiment.lesson5_functions, experiment.lesson)
+    lesson, extra = experiment.lesson, {}
+
+    if lesson == "lesson5":
+        scores = {0.01: runs.fit(runs.build(own["build_transfer_model"], learning_rate=0.01)).history}
+        return scores, 0.01, _plot_history(scores[0.01], "8.5: the transfer model"), extra
+
+    if lesson == "lesson6":
+        def make_model(learning_rate):
+            return runs.build(lesson5["build_transfer_model"], learning_rate=learning_rate)
+
+        scores = own["train_for_learning_rates"](
+            make_model, runs.data.train, runs.data.validation,
+            learning_rates=experiment.values, epochs=runs.epochs,
+        )
+        _check_scores(scores, "train_for_learning_rates", lesson)
+        best, figure = own["best_learning_rate"](scores), own["plot_scores"](scores)
+        if not hasattr(figure, "savefig"):
+            raise ExperimentError(
+                f"plot_scores returned {type(figure).__name__}, not a matplotlib Figure. "
+                f"Check it with `uv run python -m grader {lesson}`."
+            )
+        return scores, best, figure, extra
+
+    if lesson == "lesson7":
+        import keras
+
+        folder = out / "lesson7-checkpoints" / time.strftime("run-%Y%m%d-%H%M%S")
+        folder.mkdir(parents=True)
+        template = str(folder / "xception_v1_{epoch:02d}_{val_accuracy:.3f}.keras")
+        model = runs.build(lesson5["build_transfer_model"], learning_rate=0.001)
+        history = runs.fit(model, callbacks=[own["make_checkpoint"](template)]).history
+        found = own["find_best_checkpoint"](folder)
+        if not isinstance(found, (str, os.PathLike)) or not Path(found).is_file():
+            raise ExperimentError(
+                f"find_best_checkpoint returned {found!r}, not the path of a file in {folder}. "
+                f"Check it with `uv run python -m grader {lesson}`."
+            )
+        best_path = Path(found)
+        print(f"Best checkpoint: {best_path.name}; evaluating it on the test split.", flush=True)
+        test = keras.models.load_model(best_path).evaluate(runs.data.test, return_dict=True)
+        epoch = re.search(r"_(\d+)_", best_path.name)
+        extra = {
+            "checkpoints": sorted(p.name for p in folder.iterdir()),
+            "checkpoint_folder": str(folder),
+            "best_checkpoint": best_path.name,
+            "test": {name: float(value) for name, value in test.items()},
+        }
+        marked = int(epoch.group(1)) if epoch else None
+        return {0.001: history}, 0.001, _plot_history(history, "8.7: checkpointed training", marked), extra
+
+    if lesson == "lesson8":
+        def build(size):
+            return runs.build(own["build_model_with_inner_layer"], learning_rate=0.001, size_inner=size)
+
+        scores = _sweep(runs, experiment.key, experiment.values, build)
+        return scores, _best(scores), _plot_keys(scores, experiment.key), extra
+
+    if lesson == "lesson9":
+        def build(rate):
+            return runs.build(own["build_model_with_dropout"], learning_rate=0.001, size_inner=100,
+                              droprate=rate)
+
+        scores = _sweep(runs, experiment.key, experiment.values, build)
+        return scores, _best(scores), _plot_keys(scores, experiment.key), extra
+
+    raise ValueError(lesson)
+
+
+def _check_scores(scores, function: str, lesson: str) -> None:
+    """`{key: history dict of per-epoch lists}`, or a one-line error naming what came back."""
+    problem = None
+    if not isinstance(scores, dict) or not scores:
+        problem = f"returned {type(scores).__name__}{' (empty)' if isinstance(scores, dict) else ''}"
+    else:
+        for key, history in scores.items():
+            if not isinstance(history, dict) or "val_accuracy" not in history:
+                problem = f"stored a {type(history).__name__} under {key!r}"
+                break
+    if problem:
+        raise ExperimentError(
+            f"{function} {problem}; the experiment needs {{rate: history.history}}, dicts with a "
+            f"val_accuracy list. Check it with `uv run python -m grader {lesson}`."
+        )
