@@ -26,3 +26,35 @@ def write_submission(folder: Path, lesson_id: str, *overrides: str, base: str | 
 def tree_snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to prove grading changed nothing."""
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def check_table(result) -> list[tuple[str, str, str]]:
+    """(name, status, message) of every check of a graded lesson, for assertion messages."""
+    return [(check.name, check.status, check.message) for check in result.tests]
+
+
+def assert_mistake_named(result, mistake: str) -> None:
+    """The lesson failed, and its first check that did not pass failed naming `mistake` (the
+    message template that names the mistake), so the learner reads that message first."""
+    __tracebackhide__ = True
+    first = next((check for check in result.tests if check.status != "passed"), None)
+    assert first is not None and first.status == "failed", (
+        f"expected a failed check naming {mistake!r}; the checks: {check_table(result)}")
+    assert first.mistake == mistake, (
+        f"{first.name!r} named {first.mistake!r}, expected {mistake!r}: {first.message}\n"
+        f"the checks: {check_table(result)}")
+    assert result.status == "failed", check_table(result)
+
+
+def assert_passes(result) -> None:
+    """Every check of the lesson passed."""
+    __tracebackhide__ = True
+    assert result.status == "passed", [row for row in check_table(result) if row[1] != "passed"]
+
+
+def edit(source: str, *edits: tuple[str, str]) -> str:
+    """`source` with each (old, new) of `edits` replaced; each `old` must be there."""
+    for old, new in edits:
+        assert old in source, old
+        source = source.replace(old, new)
+    return source

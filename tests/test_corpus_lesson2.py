@@ -3,6 +3,7 @@
 import pytest
 
 from grader.messages import lesson2 as M
+from tests.submissions import assert_mistake_named, assert_passes
 
 PIL_LOADER = """
     def load_image_array(path, target_size=(150, 150)):
@@ -48,12 +49,9 @@ CORRECT = {
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson2", source)
-    failed = [check for check in result.tests if check.status == "failed"]
-    assert failed, [(c.name, c.status, c.message) for c in result.tests]
-    assert failed[0].mistake == mistake, failed[0].message
+    assert_mistake_named(result, mistake)
 
 
 @pytest.mark.parametrize("case", CORRECT)
 def test_other_correct_way_passes(grade_variant, case):
-    result = grade_variant("lesson2", CORRECT[case])
-    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]
+    assert_passes(grade_variant("lesson2", CORRECT[case]))

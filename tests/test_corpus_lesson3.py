@@ -7,6 +7,7 @@ import urllib.error
 import pytest
 
 from grader.messages import lesson3 as M
+from tests.submissions import assert_mistake_named, assert_passes
 
 TOP_K = """
     def top_k_predictions(probabilities, class_names, k=5):
@@ -114,15 +115,12 @@ CORRECT = {
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson3", source)
-    failed = [check for check in result.tests if check.status == "failed"]
-    assert failed, [(c.name, c.status, c.message) for c in result.tests]
-    assert failed[0].mistake == mistake, failed[0].message
+    assert_mistake_named(result, mistake)
 
 
 @pytest.mark.parametrize("case", CORRECT)
 def test_other_correct_way_passes(grade_variant, case):
-    result = grade_variant("lesson3", CORRECT[case])
-    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]
+    assert_passes(grade_variant("lesson3", CORRECT[case]))
 
 
 def test_failed_download_says_where_to_put_the_weights(monkeypatch, tmp_path):

@@ -4,6 +4,7 @@ import pytest
 
 from grader.messages import common
 from grader.messages import lesson4 as M
+from tests.submissions import assert_mistake_named, assert_passes
 
 LOOP_CONV = """
     def conv2d(image, kernels, stride=1, padding="valid"):
@@ -129,16 +130,13 @@ CORRECT = {
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson4", source)
-    failed = [check for check in result.tests if check.status == "failed"]
-    assert failed, [(c.name, c.status, c.message) for c in result.tests]
-    assert failed[0].mistake == mistake, failed[0].message
+    assert_mistake_named(result, mistake)
     assert result.tensorflow_imported is False
 
 
 @pytest.mark.parametrize("case", CORRECT)
 def test_other_correct_way_passes(grade_variant, case):
-    result = grade_variant("lesson4", CORRECT[case])
-    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]
+    assert_passes(grade_variant("lesson4", CORRECT[case]))
 
 
 def test_wrong_values_name_the_first_difference(grade_variant):

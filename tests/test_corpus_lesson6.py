@@ -7,6 +7,7 @@ TensorFlow (unless the learner's own code does).
 import pytest
 
 from grader.messages import lesson6 as M
+from tests.submissions import assert_mistake_named, assert_passes, edit
 
 TRAIN_LOOP = """
     def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
@@ -23,6 +24,30 @@ def loop(build="model = make_model(learning_rate=rate)",
          fit="history = model.fit(train, epochs=epochs, validation_data=validation)",
          key="rate", value="history.history"):
     return TRAIN_LOOP.format(build=build, fit=fit, key=key, value=value)
+
+
+PLOT = """
+    from matplotlib.figure import Figure
+    def plot_scores(scores, metric="val_accuracy"):
+        figure = Figure()
+        ax = figure.subplots()
+        for key, history in scores.items():
+            ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.legend()
+        return figure
+    """
+PLOT_LINE = "ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))"
+LEGEND = "        ax.legend()\n"
+AXIS_LABELS = """        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+"""
+
+
+def plot(*edits):
+    """PLOT (a correct plot_scores on a matplotlib Figure) with each (old, new) of `edits` made."""
+    return edit(PLOT, *edits)
 
 
 WRONG = {
@@ -152,62 +177,11 @@ WRONG = {
             plt.legend()
             return plt.gcf()
         """),
-    "epochs from 0": (M.PLOT_X_FROM_ZERO, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                ax.plot(history[metric], label=str(key))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            ax.legend()
-            return figure
-        """),
-    "lines not labelled": (M.PLOT_LINE_MISSING, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                ax.plot(range(1, len(history[metric]) + 1), history[metric])
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            return figure
-        """),
-    "no legend": (M.PLOT_NO_LEGEND, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            return figure
-        """),
-    "no axis labels": (M.PLOT_XLABEL, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
-            ax.legend()
-            return figure
-        """),
-    "y label fixed to val_accuracy": (M.PLOT_YLABEL, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                ax.plot(range(1, len(history[metric]) + 1), history[metric], label=str(key))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel("val_accuracy")
-            ax.legend()
-            return figure
-        """),
+    "epochs from 0": (M.PLOT_X_FROM_ZERO, plot((PLOT_LINE, "ax.plot(history[metric], label=str(key))"))),
+    "lines not labelled": (M.PLOT_LINE_MISSING, plot((", label=str(key))", ")"), (LEGEND, ""))),
+    "no legend": (M.PLOT_NO_LEGEND, plot((LEGEND, ""))),
+    "no axis labels": (M.PLOT_XLABEL, plot((AXIS_LABELS, ""))),
+    "y label fixed to val_accuracy": (M.PLOT_YLABEL, plot(("ax.set_ylabel(metric)", 'ax.set_ylabel("val_accuracy")'))),
     "returns (fig, ax)": (M.PLOT_NOT_FIGURE, """
         import matplotlib.pyplot as plt
         def plot_scores(scores, metric="val_accuracy"):
@@ -219,57 +193,15 @@ WRONG = {
             ax.legend()
             return fig, ax
         """),
-    "markers drawn as a second labelled line": (M.PLOT_LINE_TWICE, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                epochs = range(1, len(history[metric]) + 1)
-                ax.plot(epochs, history[metric], "-", label=str(key))
-                ax.plot(epochs, history[metric], "o", label=str(key))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            ax.legend()
-            return figure
-        """),
-    "axes swapped": (M.PLOT_X_WRONG, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                ax.plot(history[metric], range(1, len(history[metric]) + 1), label=str(key))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            ax.legend()
-            return figure
-        """),
-    "values in percent": (M.PLOT_Y_WRONG, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                ax.plot(range(1, len(history[metric]) + 1), [100 * v for v in history[metric]], label=str(key))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            ax.legend()
-            return figure
-        """),
-    "always plots val_accuracy": (M.PLOT_WRONG_METRIC, """
-        from matplotlib.figure import Figure
-        def plot_scores(scores, metric="val_accuracy"):
-            figure = Figure()
-            ax = figure.subplots()
-            for key, history in scores.items():
-                values = history["val_accuracy"]
-                ax.plot(range(1, len(values) + 1), values, label=str(key))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
-            ax.legend()
-            return figure
-        """),
+    "markers drawn as a second labelled line": (M.PLOT_LINE_TWICE, plot((PLOT_LINE, """epochs = range(1, len(history[metric]) + 1)
+            ax.plot(epochs, history[metric], "-", label=str(key))
+            ax.plot(epochs, history[metric], "o", label=str(key))"""))),
+    "axes swapped": (M.PLOT_X_WRONG, plot(
+        (PLOT_LINE, "ax.plot(history[metric], range(1, len(history[metric]) + 1), label=str(key))"))),
+    "values in percent": (M.PLOT_Y_WRONG, plot(
+        (PLOT_LINE, "ax.plot(range(1, len(history[metric]) + 1), [100 * v for v in history[metric]], label=str(key))"))),
+    "always plots val_accuracy": (M.PLOT_WRONG_METRIC, plot((PLOT_LINE, """values = history["val_accuracy"]
+            ax.plot(range(1, len(values) + 1), values, label=str(key))"""))),
 }
 
 CORRECT = {
@@ -328,15 +260,12 @@ CORRECT = {
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson6", source)
-    failed = [check for check in result.tests if check.status == "failed"]
-    assert failed, [(c.name, c.status, c.message) for c in result.tests]
-    assert failed[0].mistake == mistake, failed[0].message
+    assert_mistake_named(result, mistake)
 
 
 @pytest.mark.parametrize("case", CORRECT)
 def test_other_correct_way_passes(grade_variant, case):
-    result = grade_variant("lesson6", CORRECT[case])
-    assert result.status == "passed", [(c.name, c.message) for c in result.tests if c.status != "passed"]
+    assert_passes(grade_variant("lesson6", CORRECT[case]))
 
 
 def test_grading_lesson6_does_not_import_tensorflow(grade_variant):

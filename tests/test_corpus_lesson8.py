@@ -3,32 +3,19 @@
 import pytest
 
 from grader.messages import lesson8 as M
+from tests.model_sources import functional_model
+from tests.submissions import assert_mistake_named, assert_passes, edit
 
-MODEL = """
-    def build_model_with_inner_layer(
-        *, input_size=150, learning_rate=0.01, size_inner=100, num_classes=10, base_model=None
-    ):
-        if base_model is None:
-            base_model = pretrained.xception(input_shape=(input_size, input_size, 3), include_top=False)
-        base_model.trainable = False
-        inputs = keras.Input(shape=(input_size, input_size, 3))
-        base = base_model(inputs, training=False)
-        vectors = keras.layers.GlobalAveragePooling2D()(base)
-        inner = add_inner_layer(vectors, size_inner=size_inner)
-        outputs = keras.layers.Dense(num_classes)(inner)
-        model = keras.Model(inputs, outputs)
-        model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-            loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-            metrics=["accuracy"],
-        )
-        return model
-    """
+MODEL = functional_model(
+    "build_model_with_inner_layer",
+    "inner = add_inner_layer(vectors, size_inner=size_inner)",
+    "outputs = keras.layers.Dense(num_classes)(inner)",
+    extra_parameters=("size_inner=100",),
+)
 
 
 def model(old, new):
-    assert old in MODEL, old
-    return MODEL.replace(old, new)
+    return edit(MODEL, (old, new))
 
 
 WRONG = {
@@ -103,20 +90,13 @@ CORRECT = {
 }
 
 
-def problems(result):
-    return [(c.name, c.status, c.message) for c in result.tests if c.status != "passed"]
-
-
 @pytest.mark.parametrize("case", WRONG)
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson8", source)
-    first = next((c for c in result.tests if c.status != "passed"), None)
-    assert first is not None and first.status == "failed", problems(result)
-    assert first.mistake == mistake, first.message
+    assert_mistake_named(result, mistake)
 
 
 @pytest.mark.parametrize("case", CORRECT)
 def test_other_correct_way_passes(grade_variant, case):
-    result = grade_variant("lesson8", CORRECT[case])
-    assert result.status == "passed", problems(result)
+    assert_passes(grade_variant("lesson8", CORRECT[case]))

@@ -8,7 +8,6 @@ pooling.
 """
 
 import numpy as np
-import pytest
 
 from grader.checks import model_helpers as H
 from grader.expect import describe, fail
@@ -61,42 +60,16 @@ def check_inner_layer_relu(student, keras):
     fail(M.INNER_VALUES, got=np.round(result[0], 4).tolist(), expected=np.round(H.relu(linear[0]), 4).tolist())
 
 
-@pytest.fixture(scope="session")
-def bench(keras, student, reference, fake_xception):
-    return H.ModelBench(student, reference, "build_model_with_inner_layer", MODEL_CONFIG, fake_xception,
-                        inner=True)
-
-
-def check_model_shapes(bench):
-    """build_model_with_inner_layer builds on the base it is given: (input_size, input_size, 3) images in, num_classes outputs"""
-    H.expect_model_shapes(bench)
-
-
-def check_model_computation(bench):
-    """pooling, then an inner dense layer of size_inner ReLU units, then the output: with the same weights, the same outputs"""
-    H.expect_same_computation(bench)
-
-
-def check_model_frozen(bench):
-    """the base is frozen: only the inner and output layers' weights train"""
-    H.expect_frozen(bench)
-
-
-def check_model_optimizer(bench):
-    """the model is compiled with Adam at the learning_rate given"""
-    H.expect_optimizer(bench)
-
-
-def check_model_loss(bench):
-    """the loss is categorical cross-entropy on the outputs (logits with from_logits=True, or softmax without)"""
-    H.expect_loss(bench)
-
-
-def check_model_accuracy(bench):
-    """model.evaluate (and so model.fit) reports the accuracy"""
-    H.expect_accuracy(bench)
-
-
-def check_model_imagenet_base(bench):
-    """with base_model=None the base is ImageNet Xception without its top, for (input_size, input_size, 3), frozen"""
-    H.expect_imagenet_base(bench)
+model_checks = H.ModelChecks(
+    "build_model_with_inner_layer", MODEL_CONFIG, inner=True,
+    computation="pooling, then an inner dense layer of size_inner ReLU units, then the output: with the same weights, the same outputs",
+    frozen="the base is frozen: only the inner and output layers' weights train",
+)
+bench = model_checks.bench
+check_model_shapes = model_checks.shapes
+check_model_computation = model_checks.computation
+check_model_frozen = model_checks.frozen
+check_model_optimizer = model_checks.optimizer
+check_model_loss = model_checks.loss
+check_model_accuracy = model_checks.accuracy
+check_model_imagenet_base = model_checks.imagenet_base

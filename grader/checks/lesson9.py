@@ -12,7 +12,6 @@ at which rate.
 import math
 
 import numpy as np
-import pytest
 
 from grader.checks import model_helpers as H
 from grader.expect import describe, fail
@@ -73,25 +72,15 @@ def check_dropout_rate(student, keras):
     expect_rate("add_dropout", float(zero.mean()), got[~zero])
 
 
-@pytest.fixture(scope="session")
-def bench(keras, student, reference, fake_xception):
-    return H.ModelBench(student, reference, "build_model_with_dropout", MODEL_CONFIG, fake_xception,
-                        inner=True, dropout=True)
-
-
-def check_model_shapes(bench):
-    """build_model_with_dropout builds on the base it is given: (input_size, input_size, 3) images in, num_classes outputs"""
-    H.expect_model_shapes(bench)
-
-
-def check_model_computation(bench):
-    """in inference mode (no dropout): pooling, inner ReLU layer, output, the same outputs with the same weights"""
-    H.expect_same_computation(bench)
-
-
-def check_model_frozen(bench):
-    """the base is frozen: only the inner and output layers' weights train"""
-    H.expect_frozen(bench)
+model_checks = H.ModelChecks(
+    "build_model_with_dropout", MODEL_CONFIG, inner=True, dropout=True,
+    computation="in inference mode (no dropout): pooling, inner ReLU layer, output, the same outputs with the same weights",
+    frozen="the base is frozen: only the inner and output layers' weights train",
+)
+bench = model_checks.bench
+check_model_shapes = model_checks.shapes
+check_model_computation = model_checks.computation
+check_model_frozen = model_checks.frozen
 
 
 def probe_weights(bench):
@@ -134,21 +123,7 @@ def check_model_dropout(bench):
     expect_rate(bench.function, float(dropped.mean()), extra[~dropped])
 
 
-def check_model_optimizer(bench):
-    """the model is compiled with Adam at the learning_rate given"""
-    H.expect_optimizer(bench)
-
-
-def check_model_loss(bench):
-    """the loss is categorical cross-entropy on the outputs (logits with from_logits=True, or softmax without)"""
-    H.expect_loss(bench)
-
-
-def check_model_accuracy(bench):
-    """model.evaluate (and so model.fit) reports the accuracy"""
-    H.expect_accuracy(bench)
-
-
-def check_model_imagenet_base(bench):
-    """with base_model=None the base is ImageNet Xception without its top, for (input_size, input_size, 3), frozen"""
-    H.expect_imagenet_base(bench)
+check_model_optimizer = model_checks.optimizer
+check_model_loss = model_checks.loss
+check_model_accuracy = model_checks.accuracy
+check_model_imagenet_base = model_checks.imagenet_base

@@ -16,6 +16,8 @@ What is here:
 - counting and matching weights, NumPy versions of the layers, `softmax`.
 - `ModelBench`: builds the learner's and the reference's model of a lesson on
   tiny bases, once per configuration, and compares what they compute.
+- `ModelChecks`: the `bench` fixture and the checks every model lesson (8.5,
+  8.8, 8.9) runs on it, for the lesson's checks file to bind to its names.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 
 from grader.expect import describe, fail
 from grader.messages import lesson5 as M
@@ -683,3 +686,49 @@ def expect_imagenet_base(bench):
     in_base = [w for w in model.trainable_weights if contains(built.base.weights, w)]
     if in_base:
         fail(M.BASE_TRAINABLE, count=size_of(in_base))
+
+
+# ----------------------------------------------------------------- the checks every model lesson runs
+
+
+def bench_check(expect, name, title):
+    """A check named `name` whose body is `expect(bench)`; its docstring `title` is what the learner reads."""
+
+    def check(bench):
+        expect(bench)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = title
+    return check
+
+
+class ModelChecks:
+    """The `bench` fixture of a model lesson and the checks lessons 8.5, 8.8 and 8.9 all run on it.
+
+    `function` and `config` are the builder and its standard configuration (see
+    `ModelBench`, which also takes `options`: inner=, dropout=); `computation`
+    and `frozen` are the titles of the two checks whose wording is the lesson's.
+    The lesson's checks file binds each attribute to its own name (`bench`,
+    `check_model_shapes`, ...) in the order the checks run, so every check keeps
+    its name (and its hints) and a lesson can put checks of its own in between.
+    """
+
+    def __init__(self, function, config, *, computation, frozen, **options):
+        @pytest.fixture(scope="session")
+        def bench(keras, student, reference, fake_xception):
+            return ModelBench(student, reference, function, config, fake_xception, **options)
+
+        self.bench = bench
+        self.shapes = bench_check(expect_model_shapes, "check_model_shapes", f"{function} builds on the base it is "
+                                  "given: (input_size, input_size, 3) images in, num_classes outputs")
+        self.computation = bench_check(expect_same_computation, "check_model_computation", computation)
+        self.frozen = bench_check(expect_frozen, "check_model_frozen", frozen)
+        self.optimizer = bench_check(expect_optimizer, "check_model_optimizer",
+                                     "the model is compiled with Adam at the learning_rate given")
+        self.loss = bench_check(expect_loss, "check_model_loss", "the loss is categorical cross-entropy on the "
+                                "outputs (logits with from_logits=True, or softmax without)")
+        self.accuracy = bench_check(expect_accuracy, "check_model_accuracy",
+                                    "model.evaluate (and so model.fit) reports the accuracy")
+        self.imagenet_base = bench_check(expect_imagenet_base, "check_model_imagenet_base", "with base_model=None "
+                                         "the base is ImageNet Xception without its top, for (input_size, "
+                                         "input_size, 3), frozen")
