@@ -61,9 +61,13 @@ AT_IMPORT = {
     "a syntax error": (common.SYNTAX_ERROR, "def broken(x)\n    return x\n"),
     "an exception": (common.IMPORT_FAILED, "raise RuntimeError('oops')\n"),
     "import of solutions": (common.USES_REFERENCE, "from solutions.lesson1_fashion_classification import *\n"),
-    "the reference loaded by path": (common.REFERENCE_FUNCTION, """
-import importlib.util, pathlib
-_spec = importlib.util.spec_from_file_location("ref", pathlib.Path.cwd().parents[2] / "solutions" / "lesson1_fashion_classification.py")
+    "the reference loaded by path": (common.REFERENCE_FUNCTION, f"""
+import importlib.util
+_spec = importlib.util.spec_from_file_location("ref", {str(catalog.SOLUTIONS_DIR / 'lesson1_fashion_classification.py')!r})
+_ref = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_ref)
+list_classes = _ref.list_classes
+count_images = _ref.count_images
 """),
 }
 
@@ -84,15 +88,6 @@ def test_hostile_function_fails_only_its_own_checks(grade_variant, case):
 @pytest.mark.parametrize("case", AT_IMPORT)
 def test_hostile_import_fails_every_check(tmp_path, case):
     mistake, source = AT_IMPORT[case]
-    if case == "the reference loaded by path":
-        source = f"""
-import importlib.util
-_spec = importlib.util.spec_from_file_location("ref", {str(catalog.SOLUTIONS_DIR / 'lesson1_fashion_classification.py')!r})
-_ref = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_ref)
-list_classes = _ref.list_classes
-count_images = _ref.count_images
-"""
     folder = write_submission(tmp_path / "s", "lesson1", base=source)
     result = grade("lesson1", folder, timeout=3)
     assert result.status == "error"
