@@ -10,7 +10,7 @@ pooling.
 import numpy as np
 
 from grader.checks import model_helpers as H
-from grader.expect import describe, fail
+from grader.expect import fail
 from grader.messages import lesson8 as M
 
 FEATURES, SIZE = 6, 5
@@ -21,11 +21,8 @@ def inner_output(student, keras):
     """add_inner_layer applied to a symbolic batch of vectors: (input, output)."""
     __tracebackhide__ = True
     vectors = keras.Input((FEATURES,))
-    got = student.add_inner_layer(vectors, size_inner=SIZE)
-    if H.is_layer_not_tensor(got):
-        fail(M.INNER_RETURNS_LAYER, got=type(got).__name__)
-    if not H.is_symbolic(got):
-        fail(M.INNER_NOT_TENSOR, got=describe(got))
+    got = H.expect_new_tensor(student.add_inner_layer(vectors, size_inner=SIZE),
+                              M.INNER_RETURNS_LAYER, M.INNER_NOT_TENSOR)
     return vectors, got
 
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from grader.checks import model_helpers as H
-from grader.expect import describe, fail
+from grader.expect import fail
 from grader.messages import lesson9 as M
 
 RATE = 0.3  # neither the default 0.5 nor its complement 0.7
@@ -45,11 +45,8 @@ def dropout_model(student, keras):
     """add_dropout applied to a symbolic batch of WIDTH values, as a model."""
     __tracebackhide__ = True
     tensor = keras.Input((WIDTH,))
-    got = student.add_dropout(tensor, droprate=RATE)
-    if H.is_layer_not_tensor(got):
-        fail(M.DROPOUT_RETURNS_LAYER, got=type(got).__name__)
-    if not H.is_symbolic(got):
-        fail(M.DROPOUT_NOT_TENSOR, got=describe(got))
+    got = H.expect_new_tensor(student.add_dropout(tensor, droprate=RATE),
+                              M.DROPOUT_RETURNS_LAYER, M.DROPOUT_NOT_TENSOR)
     if tuple(got.shape) != tuple(tensor.shape):
         fail(M.DROPOUT_SHAPE, expected=tuple(tensor.shape), got=tuple(got.shape))
     return keras.Model(tensor, got)

@@ -250,6 +250,16 @@ def is_symbolic(value) -> bool:
     return isinstance(value, keras.KerasTensor)
 
 
+def expect_new_tensor(got, returns_layer: str, not_tensor: str):
+    """What an add_* function returned is the new tensor, not the layer or something else."""
+    __tracebackhide__ = True
+    if is_layer_not_tensor(got):
+        fail(returns_layer, got=type(got).__name__)
+    if not is_symbolic(got):
+        fail(not_tensor, got=describe(got))
+    return got
+
+
 def head_weights(model, base):
     """The model's weights that are not the base's, in the model's order."""
     return [w for w in model.weights if not contains(base.weights, w)]
