@@ -230,7 +230,8 @@ def test_out_must_be_a_folder(data, cheap_base, run, tmp_path):
 
 
 def python_m(module, *argv, timeout=300):
-    env = {**os.environ, "PYTHONPATH": str(catalog.PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TF_CPP_")}
+    env["PYTHONPATH"] = str(catalog.PROJECT_ROOT)
     return subprocess.run([sys.executable, "-m", module, *argv], capture_output=True, text=True,
                           cwd=catalog.PROJECT_ROOT, env=env, timeout=timeout)
 
@@ -241,6 +242,14 @@ def test_python_m_lessons_stub_fails_fast_without_tensorflow(data):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: write `train_for_learning_rates`")
     assert time.monotonic() - started < 8  # no TensorFlow import for a stub
+
+
+def test_python_m_prints_one_line_and_no_tensorflow_startup_log(tmp_path):
+    """Lesson 5 imports Keras, so TensorFlow starts up before the dataset is looked for."""
+    done = python_m(module_of("lesson5"), "--data", str(tmp_path / "nowhere"))
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: no dataset at {tmp_path / 'nowhere'}.")
+    assert done.stderr.count("\n") == 1, done.stderr
 
 
 def test_python_m_solutions_prints_one_json_document(data, tmp_path):
