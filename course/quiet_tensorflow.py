@@ -36,6 +36,9 @@ class _QuietLoader(importlib.abc.Loader):
     def __init__(self, loader):
         self._loader = loader
 
+    def __getattr__(self, name):  # get_resource_reader, get_filename, ...: the real loader's
+        return getattr(self._loader, name)
+
     def create_module(self, spec):
         return self._loader.create_module(spec)
 
