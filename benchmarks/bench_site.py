@@ -45,7 +45,6 @@ def main() -> int:
         site = Path(folder) / "site"
         cold = [build_seconds(site, cache, cold=True) for _ in range(args.repeat)]
         warm = [build_seconds(site, cache, cold=False) for _ in range(args.repeat)]
-    pages = sum(1 for _ in site.rglob("index.html")) if site.exists() else 0
     print(f"mkdocs build, cold cache: median {statistics.median(cold):.2f} s (runs: "
           + ", ".join(f"{s:.2f}" for s in cold) + ")")
     print(f"mkdocs build, warm cache: median {statistics.median(warm):.2f} s (runs: "

@@ -29,11 +29,9 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import sys
 import time
 import warnings
-from pathlib import Path
 
 from course.dataset import ENV_VAR
 from course.experiment_catalog import EXPERIMENTS, Experiment, ExperimentError, one_line
@@ -42,6 +40,7 @@ from course.learner_functions import file_of, lesson5_namespace, needed_function
 from course.lesson_runs import Runs, run_lesson
 from course.pipeline import DatasetError
 from course.training_data import prepare
+from course.working_directory import working_directory
 
 XCEPTION_MIN_SIZE = 71  # Keras' Xception needs inputs of at least 71 x 71 pixels
 
@@ -161,18 +160,7 @@ def _run(experiment: Experiment, namespace: dict, args) -> dict:
         flush=True,
     )
     started = time.perf_counter()
-    with _working_directory(out):
+    with working_directory(out):  # a relative path the learner's code writes lands in the output folder
         lesson_run = run_lesson(experiment, namespace, runs, out)
     training = time.perf_counter() - started
     return write_results(experiment, args, data, own_file, lesson_run, training, out)
-
-
-@contextlib.contextmanager
-def _working_directory(path: Path):
-    """Run the learner's code inside the output folder: a relative path it writes lands there."""
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)

@@ -1,6 +1,5 @@
 """Hints, watch mode and the notebook round trip: the student's loop around the grader."""
 
-import itertools
 import queue
 import threading
 import time

@@ -19,13 +19,13 @@ that the newest file and the highest epoch are never the best. It must return a
 TensorFlow is imported inside the checks only.
 """
 
-import contextlib
 import os
 import time
 from pathlib import Path
 
 import numpy as np
 
+from course.working_directory import working_directory
 from grader.expect import describe, fail
 from grader.messages import lesson7 as M
 
@@ -70,17 +70,6 @@ def fit_with(checkpoint):
     labels = np.eye(2, dtype="float32")[[0, 1] * 4]
     tiny_model().fit(features, labels, epochs=EPOCHS, batch_size=8, validation_data=(features, labels),
                      callbacks=[ScriptedMetrics(), checkpoint], verbose=0)
-
-
-@contextlib.contextmanager
-def working_directory(folder):
-    """contextlib.chdir, which Python 3.10 lacks."""
-    before = os.getcwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def expected_name(pattern, epoch):
