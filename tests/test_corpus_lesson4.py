@@ -44,6 +44,18 @@ WRONG = {
             x[x < 0] = 0
             return x
         """),
+    "sigmoid in place": (M.IN_PLACE, """
+        def sigmoid(x):
+            np.exp(-x, out=x)
+            x += 1
+            return 1 / x
+        """),
+    "softmax shifted in place": (M.IN_PLACE, """
+        def softmax(logits, axis=-1):
+            logits -= logits.max(axis=axis, keepdims=True)
+            e = np.exp(logits)
+            return e / e.sum(axis=axis, keepdims=True)
+        """),
     "naive sigmoid overflows": (M.SIGMOID_WARNS, """
         def sigmoid(x):
             return 1 / (1 + np.exp(-x))

@@ -22,7 +22,6 @@ CONV_CHANNELS = (
     "conv2d gives the right shape but the output channels are wrong. Each output channel sums "
     "over all input channels with its own filter kernels[:, :, :, k]."
 )
-RELU_IN_PLACE = "relu changed the array it was given. Return a new array and leave the input as it was."
 SIGMOID_WARNS = "sigmoid({value:g}) raised a RuntimeWarning ({warning}): np.exp overflows for large inputs. Can you rewrite it so exp only ever sees numbers ≤ 0?"
 SIGMOID_NOT_FINITE = "sigmoid({value:g}) gave {got}; it should be {expected:g}."
 SOFTMAX_NOT_FINITE = (
