@@ -58,3 +58,14 @@ def edit(source: str, *edits: tuple[str, str]) -> str:
         assert old in source, old
         source = source.replace(old, new)
     return source
+
+
+def assert_only_check_fails(result, check_id: str) -> None:
+    """Of all the lesson's checks, only `check_id` (a check function's name) did not pass: a
+    mistake is reported by the check whose subject it is, and repeated by no other."""
+    __tracebackhide__ = True
+    others = [row for check, row in zip(result.tests, check_table(result))
+              if check.status != "passed" and check.check_id != check_id]
+    assert not others, f"only {check_id} should fail; these did too: {others}"
+    assert any(check.check_id == check_id and check.status == "failed" for check in result.tests), (
+        check_table(result))

@@ -7,7 +7,7 @@ TensorFlow (unless the learner's own code does).
 import pytest
 
 from grader.messages import lesson6 as M
-from tests.submissions import assert_mistake_named, assert_passes, edit
+from tests.submissions import assert_mistake_named, assert_only_check_fails, assert_passes, edit
 
 TRAIN_LOOP = """
     def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
@@ -61,6 +61,16 @@ WRONG = {
                 scores[rate] = model.fit(train, epochs=epochs, validation_data=validation).history
             return scores
         """),
+    "one model reused, recompiled with model.loss at each rate": (M.MODEL_REUSED, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            model = make_model(learning_rate=learning_rates[0])
+            scores = {}
+            for rate in learning_rates:
+                model.optimizer.learning_rate = rate
+                model.compile(optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"])
+                scores[rate] = model.fit(train, epochs=epochs, validation_data=validation).history
+            return scores
+        """),
     "make_model called positionally": (M.POSITIONAL, loop(build="model = make_model(rate)")),
     "the course's rates instead of the argument": (M.WRONG_RATES, """
         def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
@@ -85,6 +95,16 @@ WRONG = {
     "trained on the validation data": (M.WRONG_TRAIN, loop(
         fit="history = model.fit(validation, epochs=epochs, validation_data=validation)")),
     "epochs ignored": (M.WRONG_EPOCHS, loop(fit="history = model.fit(train, validation_data=validation)")),
+    "default rates without 0.0001": (M.DEFAULT_RATES, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.001, 0.01, 0.1), epochs=10):
+            return {rate: make_model(learning_rate=rate).fit(train, epochs=epochs, validation_data=validation).history
+                    for rate in learning_rates}
+        """),
+    "default of 5 epochs": (M.DEFAULT_EPOCHS, """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=5):
+            return {rate: make_model(learning_rate=rate).fit(train, epochs=epochs, validation_data=validation).history
+                    for rate in learning_rates}
+        """),
     "History objects stored": (M.HISTORY_OBJECT, loop(value="history")),
     "only val_accuracy stored": (M.ONLY_PART, loop(value="history.history['val_accuracy']")),
     "string keys": (M.WRONG_KEYS, loop(key="str(rate)")),
@@ -109,6 +129,10 @@ WRONG = {
     "best by the average": (M.BEST_MEAN, """
         def best_learning_rate(scores, metric="val_accuracy"):
             return max(sorted(scores), key=lambda rate: sum(scores[rate][metric]) / len(scores[rate][metric]))
+        """),
+    "best by the lowest best value": (M.BEST_LOWEST, """
+        def best_learning_rate(scores, metric="val_accuracy"):
+            return min(sorted(scores), key=lambda rate: max(scores[rate][metric]))
         """),
     "ties to the larger rate (>= in a sorted loop)": (M.TIE_LARGER, """
         def best_learning_rate(scores, metric="val_accuracy"):
@@ -177,9 +201,9 @@ WRONG = {
             plt.legend()
             return plt.gcf()
         """),
-    "epochs from 0": (M.PLOT_X_FROM_ZERO, plot((PLOT_LINE, "ax.plot(history[metric], label=str(key))"))),
     "lines not labelled": (M.PLOT_LINE_MISSING, plot((", label=str(key))", ")"), (LEGEND, ""))),
     "no legend": (M.PLOT_NO_LEGEND, plot((LEGEND, ""))),
+    "legend from the wrong list": (M.PLOT_LEGEND_INCOMPLETE, plot((LEGEND, "        ax.legend(labels=['a', 'b', 'c'])\n"))),
     "no axis labels": (M.PLOT_XLABEL, plot((AXIS_LABELS, ""))),
     "y label fixed to val_accuracy": (M.PLOT_YLABEL, plot(("ax.set_ylabel(metric)", 'ax.set_ylabel("val_accuracy")'))),
     "returns (fig, ax)": (M.PLOT_NOT_FIGURE, """
@@ -205,6 +229,17 @@ WRONG = {
 }
 
 CORRECT = {
+    "reads the new model's optimizer and loss before fitting it": """
+        def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
+            scores = {}
+            for rate in learning_rates:
+                model = make_model(learning_rate=rate)
+                print("learning rate", float(model.optimizer.learning_rate), "loss", model.loss)
+                history = model.fit(train, epochs=epochs, validation_data=validation)
+                print(model.evaluate(validation))
+                scores[rate] = history.history
+            return scores
+        """,
     "comprehension with model.history, by keyword": """
         def train_for_learning_rates(make_model, train, validation, learning_rates=(0.0001, 0.001, 0.01, 0.1), epochs=10):
             def run(rate):
@@ -242,6 +277,32 @@ CORRECT = {
             plt.title(f"{metric} per epoch")
             return fig
         """,
+    "the course's notebook: plt.plot(values), label=('val=%s' % lr), xticks": """
+        import matplotlib.pyplot as plt
+        import numpy as np
+        def plot_scores(scores, metric="val_accuracy"):
+            fig = plt.figure()
+            for lr, hist in scores.items():
+                plt.plot(hist[metric], label=('val=%s' % lr))
+            plt.xticks(np.arange(len(next(iter(scores.values()))[metric])))
+            plt.xlabel("Epoch")
+            plt.ylabel(metric.replace("val_", "validation "))
+            plt.legend()
+            return fig
+        """,
+    "label=key, and the training curve beside each": """
+        import matplotlib.pyplot as plt
+        def plot_scores(scores, metric="val_accuracy"):
+            fig, ax = plt.subplots()
+            for key, history in scores.items():
+                epochs = range(1, len(history[metric]) + 1)
+                ax.plot(epochs, history[metric.removeprefix("val_")], "--", label=f"train={key}")
+                ax.plot(epochs, history[metric], label=key)
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric.replace("_", " ").title())
+            ax.legend()
+            return fig
+        """,
     "subplots with a figure legend": """
         import matplotlib.pyplot as plt
         def plot_scores(scores, metric="val_accuracy"):
@@ -255,12 +316,26 @@ CORRECT = {
         """,
 }
 
+# Mistakes that belong to one check: every other check still passes (its data are chosen so
+# that this mistake does not change what it observes).
+ONLY_ONE_CHECK_FAILS = {
+    "one model reused, recompiled with model.loss at each rate": "check_one_fresh_model_per_rate",
+    "fits one epoch at a time": "check_one_fresh_model_per_rate",
+    "best by the last epoch": "check_best_uses_best_epoch",
+    "best by the average": "check_best_uses_best_epoch",
+    "ties to the larger rate (>= in a sorted loop)": "check_best_ties",
+    "no legend": "check_plot_legend_and_axis_labels",
+    "y label fixed to val_accuracy": "check_plot_legend_and_axis_labels",
+}
+
 
 @pytest.mark.parametrize("case", WRONG)
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson6", source)
     assert_mistake_named(result, mistake)
+    if case in ONLY_ONE_CHECK_FAILS:
+        assert_only_check_fails(result, ONLY_ONE_CHECK_FAILS[case])
 
 
 @pytest.mark.parametrize("case", CORRECT)

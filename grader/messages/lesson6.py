@@ -33,7 +33,20 @@ NO_VALIDATION = (
 WRONG_TRAIN = "fit trained on {got}; it should train on the `train` argument."
 WRONG_VALIDATION = "fit got {got} as validation_data; it should get the `validation` argument."
 WRONG_EPOCHS = (
-    "with epochs={expected}, each model was trained for {got} epoch(s). Pass epochs=epochs to fit."
+    "with epochs={expected}, the model for learning rate {rate} was trained for {got} epoch(s). "
+    "Pass epochs=epochs to fit."
+)
+NEVER_FITS = (
+    "train_for_learning_rates never called fit on a model that make_model built, so no rate was "
+    "trained. Fit each model: model.fit(train, epochs=epochs, validation_data=validation)."
+)
+DEFAULT_RATES = (
+    "called without learning_rates, train_for_learning_rates trained at the rates {got}; by "
+    "default it should try the course's rates {expected}, in this order."
+)
+DEFAULT_EPOCHS = (
+    "called without epochs, train_for_learning_rates trained the model for learning rate {rate} "
+    "for {got} epoch(s); by default each rate trains for {expected} epochs."
 )
 NOT_A_DICT = "train_for_learning_rates should return a dict {{rate: history}}; got {got}."
 WRONG_KEYS = (
@@ -64,10 +77,15 @@ BEST_MEAN = (
     "best_learning_rate returned {got}, the rate with the highest average {metric}. Compare each "
     "rate's best epoch, the max of its {metric} list: {expected} reaches {best:.2f}."
 )
+BEST_LOWEST = (
+    "best_learning_rate returned {got}, the rate whose best {metric} is the lowest ({value:.2f}). "
+    "A higher {metric} is better: {expected} reaches {best:.2f}."
+)
 BEST_WRONG = "for the scores {scores}, best_learning_rate returned {got!r}; expected {expected!r}."
 TIE_LARGER = (
-    "{low} and {high} both reach a best {metric} of {value:.2f}, and best_learning_rate returned "
-    "{got}; on a tie the smaller key should win, whatever order the keys come in."
+    "the keys {tied} have the same history (a best {metric} of {value:.2f} each), and "
+    "best_learning_rate returned {got}; on a tie the smaller key, {expected}, should win, "
+    "whatever order the keys come in."
 )
 IGNORES_METRIC = (
     "best_learning_rate(scores, metric={metric!r}) returned {got}, the best rate by {other}; it "
@@ -94,21 +112,25 @@ PLOT_REUSES_FIGURE = (
     "(plt.subplots() or matplotlib.figure.Figure())."
 )
 PLOT_LINE_MISSING = (
-    "no line of the figure is labelled {label!r}. Draw one line per key with label=str(key); "
+    "no line of the figure is labelled with the key {label!r}. Draw one line per key with label=str(key); "
     "the labels found are {labels}."
 )
 PLOT_LINE_TWICE = "{count} lines are labelled {label!r}; draw one line per key."
-PLOT_X_FROM_ZERO = (
-    "the line {label!r} starts at epoch 0; epochs are numbered 1, 2, ... (pass the epoch numbers "
-    "as x: range(1, len(values) + 1))."
+PLOT_X_WRONG = (
+    "the line {label!r} has x values {got}; expected the epoch numbers {expected} (or 0, 1, ... as "
+    "plt.plot(values) draws them)."
 )
-PLOT_X_WRONG = "the line {label!r} has x values {got}; expected the epoch numbers {expected}."
 PLOT_WRONG_METRIC = (
     "the line {label!r} shows the values of {shown}; with metric={metric!r} it should show "
     "history[{metric!r}]."
 )
 PLOT_Y_WRONG = "the line {label!r} has y values {got}; expected history[{metric!r}] = {expected}."
+PLOT_EMPTY = "the figure has no axes: nothing is drawn on it. Draw the lines on its axes (fig.subplots())."
 PLOT_NO_LEGEND = "the figure has no legend; call ax.legend() (or plt.legend()) after drawing the lines."
+PLOT_LEGEND_INCOMPLETE = (
+    "the legend shows {shown}, which does not name the key(s) {missing}. Give every line "
+    "label=str(key) before calling legend()."
+)
 PLOT_XLABEL = "the x axis is labelled {got!r}; label it \"epoch\"."
 PLOT_YLABEL = "the y axis is labelled {got!r}; label it with the metric, {metric!r}."
 
@@ -152,7 +174,7 @@ HINTS = {
     ),
     "check_plot_lines": (
         "How many lines should there be, and what text labels each one?",
-        "Do your x values start at epoch 1, as Keras counts epochs?",
+        "Which numbers go on the x axis: one per epoch, in order?",
     ),
     "check_plot_legend_and_axis_labels": (
         "Would a reader know which line is which rate, and what each axis measures?",
