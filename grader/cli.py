@@ -4,6 +4,7 @@
     python -m grader hint LESSON              the next hint
     python -m grader watch LESSON             grade on every save
     python -m grader batch DIR --csv FILE     grade a class
+    python -m grader gradescope-bundle OUT.zip  the Gradescope autograder zip
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from grader import api, catalog, report
 from grader.messages import common
 from grader.results import gradescope
 
-SUBCOMMANDS = ("hint", "watch", "batch")
+SUBCOMMANDS = ("hint", "watch", "batch", "gradescope-bundle")
 
 
 class UsageError(Exception):
@@ -43,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
-    descriptions = {"hint": common.HINT_DESCRIPTION, "watch": common.WATCH_DESCRIPTION, "batch": common.BATCH_DESCRIPTION}
+    descriptions = {"hint": common.HINT_DESCRIPTION, "watch": common.WATCH_DESCRIPTION, "batch": common.BATCH_DESCRIPTION,
+                    "gradescope-bundle": common.BUNDLE_DESCRIPTION}
     parser = argparse.ArgumentParser(prog=f"python -m grader {name}", description=descriptions[name])
     if name == "batch":
         parser.add_argument("submissions", metavar="SUBMISSIONS_DIR")
@@ -54,6 +56,10 @@ def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
                             help="time limit for one student's whole submission (default 900)")
         parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per check")
         parser.add_argument("--gradescope-dir", metavar="DIR", help="also write DIR/<student>/results.json")
+    elif name == "gradescope-bundle":
+        parser.add_argument("out", metavar="OUT.zip", help="the zip to write, for the assignment's autograder settings")
+        parser.add_argument("--lessons", nargs="+", default=["all"], metavar="LESSON",
+                            help="the lessons the assignment grades (default: all)")
     else:
         parser.add_argument("lesson", metavar="LESSON", help="lesson5, 5 or 8.5")
         add_source_options(parser)
@@ -161,12 +167,24 @@ def batch_command(args) -> int:
     return 0
 
 
+def gradescope_bundle_command(args) -> int:
+    from grader.bundle import write_bundle
+
+    lessons = lessons_named(args.lessons)
+    entries = write_bundle(Path(args.out), lessons)
+    print(common.BUNDLE_WRITTEN.format(out=args.out, count=len(entries),
+                                       lessons=" ".join(lesson.id for lesson in lessons)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv and argv[0] in SUBCOMMANDS:
             args = build_subcommand_parser(argv[0]).parse_args(argv[1:])
-            return {"hint": hint_command, "watch": watch_command, "batch": batch_command}[argv[0]](args)
+            commands = {"hint": hint_command, "watch": watch_command, "batch": batch_command,
+                        "gradescope-bundle": gradescope_bundle_command}
+            return commands[argv[0]](args)
         args = build_parser().parse_args(argv)
         if not args.lessons:
             from grader.progress import show_progress

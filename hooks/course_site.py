@@ -34,7 +34,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 FACTS = ROOT / "docs" / "figures" / "facts.json"
-PLACEHOLDER = re.compile(r"(?<!\\)\{\{\s*([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?:\|\s*(plain))?\s*\}\}")
+PLACEHOLDER = re.compile(r"(?<!\\)\{\{\s*([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)\s*(?:\|\s*(plain))?\s*\}\}")
 SPLITS = ("train", "validation", "test")
 
 

@@ -1,9 +1,7 @@
-"""Batch grading of a class and the Gradescope entry point."""
+"""Batch grading of a class (the Gradescope entry point: tests/test_gradescope_bundle.py)."""
 
 import csv
 import json
-import os
-import shutil
 import subprocess
 import sys
 
@@ -107,28 +105,3 @@ def test_a_lesson_file_that_is_not_utf8_is_named(tmp_path):
     assert lesson["status"] == "error"
     assert "is not UTF-8" in lesson["tests"][0]["message"]
 
-
-def test_run_autograder_in_gradescope_layout(tmp_path):
-    root = tmp_path / "autograder"
-    (root / "submission" / "lessons").mkdir(parents=True)
-    shutil.copy(catalog.SOLUTIONS_DIR / "lesson4_convolutional_networks.py", root / "submission" / "lessons")
-    os.symlink(catalog.PROJECT_ROOT, root / "source")
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_LESSONS": "lesson4 lesson1",
-           "GRADER_PYTHON": sys.executable}
-    completed = subprocess.run(["bash", str(catalog.PROJECT_ROOT / "gradescope" / "run_autograder")], env=env,
-                               capture_output=True, text=True)
-    assert completed.returncode == 0, completed.stderr
-    results = json.loads((root / "results" / "results.json").read_text())
-    assert results["score"] == 14 and results["max_score"] == 19
-    statuses = {test["name"].split(":")[0]: test["status"] for test in results["tests"]}
-    assert statuses == {"8.4 Convolutional neural networks": "passed", "8.1 Fashion classification": "failed"}
-
-
-def test_run_autograder_reports_when_the_grader_cannot_run(tmp_path):
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    os.symlink(catalog.PROJECT_ROOT, root / "source")
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_LESSONS": "lesson42", "GRADER_PYTHON": sys.executable}
-    subprocess.run(["bash", str(catalog.PROJECT_ROOT / "gradescope" / "run_autograder")], env=env, check=True)
-    results = json.loads((root / "results" / "results.json").read_text())
-    assert results["score"] == 0 and "could not run" in results["output"]

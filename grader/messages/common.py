@@ -126,6 +126,7 @@ BATCH_SKIPPED = "{count} student(s) already graded in {path}; grading the other 
 BATCH_TIMEOUT = "grading took longer than {seconds:g} s and was stopped"
 BATCH_CRASHED = "the grader failed on this folder ({detail})"
 BATCH_DONE = "Wrote {csv} and {json}: {count} students."
+BUNDLE_WRITTEN = "Wrote {out}: {count} files, grading {lessons}. Upload it in the assignment's autograder settings."
 NOT_UTF8 = (
     "{file} is not UTF-8 text (byte {byte} at position {position}). Save it as UTF-8: "
     "most editors offer this under 'Save with encoding'."
@@ -135,3 +136,7 @@ NOT_UTF8 = (
 HINT_DESCRIPTION = "Show the next hint for the first check of a lesson that does not pass."
 WATCH_DESCRIPTION = "Grade a lesson again every time you save it, showing only what changed."
 BATCH_DESCRIPTION = "Grade every student folder in SUBMISSIONS_DIR and write a CSV of scores and a JSON of details."
+BUNDLE_DESCRIPTION = (
+    "Write the Gradescope autograder zip: setup.sh and run_autograder at its top, the grader, "
+    "the locked dependencies and the lessons it grades."
+)
