@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
-from grader import api, catalog, report
+from grader import api, catalog, classroom, report
 from grader.messages import common
 from grader.results import gradescope
 
@@ -40,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_source_options(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for programs")
     parser.add_argument("--gradescope", metavar="PATH", help="also write Gradescope's results.json to PATH")
+    parser.add_argument("--classroom", metavar="PATH",
+                        help="also add GitHub Classroom's `result=` line to PATH (a step's $GITHUB_OUTPUT)")
+    parser.add_argument("--lesson-timeout", type=float, metavar="SECONDS",
+                        help="time limit for one lesson's grading; its checks not run by then count as timed out")
     return parser
 
 
@@ -104,7 +109,9 @@ def grade_command(args) -> int:
     folder = submission_folder(args)
     results = []
     for lesson in lessons:
-        result = api.grade(lesson, folder, timeout=args.timeout)
+        # One deadline per lesson, not one for all: every lesson still reports all its checks.
+        deadline = time.monotonic() + args.lesson_timeout if args.lesson_timeout else None
+        result = api.grade(lesson, folder, timeout=args.timeout, deadline=deadline)
         results.append(result)
         if args.format == "text":
             print(report.render(result, command_suffix(args)) + "\n", flush=True)
@@ -118,6 +125,8 @@ def grade_command(args) -> int:
         path = Path(args.gradescope)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(gradescope(results), indent=2))
+    if args.classroom:
+        classroom.append_step_output(Path(args.classroom), results)
     return 0 if all(result.status == "passed" for result in results) else 1
 
 
@@ -164,6 +173,16 @@ def batch_command(args) -> int:
                   gradescope_dir=Path(args.gradescope_dir) if args.gradescope_dir else None)
     except BatchError as error:
         raise UsageError(str(error)) from None
+    return 0
+
+
+def gradescope_bundle_command(args) -> int:
+    from grader.bundle import write_bundle
+
+    lessons = lessons_named(args.lessons)
+    entries = write_bundle(Path(args.out), lessons)
+    print(common.BUNDLE_WRITTEN.format(out=args.out, count=len(entries),
+                                       lessons=" ".join(lesson.id for lesson in lessons)))
     return 0
 
 
