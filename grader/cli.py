@@ -186,16 +186,6 @@ def gradescope_bundle_command(args) -> int:
     return 0
 
 
-def gradescope_bundle_command(args) -> int:
-    from grader.bundle import write_bundle
-
-    lessons = lessons_named(args.lessons)
-    entries = write_bundle(Path(args.out), lessons)
-    print(common.BUNDLE_WRITTEN.format(out=args.out, count=len(entries),
-                                       lessons=" ".join(lesson.id for lesson in lessons)))
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
