@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from grader import catalog
+from grader import catalog, notebooks, submissions
 from grader.messages import common
 from grader.results import IMPORT_STEP, CheckResult, LessonResult, outcome
 from grader.runner import run_checks
@@ -22,28 +22,51 @@ def display_path(path: Path) -> str:
 
 def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None,
           *, timeout: float | None = None, deadline: float | None = None) -> LessonResult:
-    """Run every check of `lesson` on the learner's file in `submission_dir` (default `lessons/`).
+    """Run every check of `lesson` on the learner's file in `submission_dir` (default `lessons/`),
+    or on the single .py or .ipynb file `submission_dir` names (see grader.submissions).
 
-    The file is copied to a private folder first, so nothing the learner's code
-    does can change `submission_dir`. `deadline` (a time.monotonic() value) stops
-    grading there; checks not run by then count as timed out.
+    The file is copied to a private folder first (a notebook is converted to Python
+    without running it), so nothing the learner's code does can change
+    `submission_dir`. `deadline` (a time.monotonic() value) stops grading there;
+    checks not run by then count as timed out.
     """
     if isinstance(lesson, str):
         lesson = catalog.resolve(lesson)
-    folder = Path(submission_dir) if submission_dir is not None else catalog.LESSONS_DIR
-    original = folder / lesson.filename
+    chosen = submissions.choose(lesson, Path(submission_dir) if submission_dir is not None else catalog.LESSONS_DIR)
+    original = chosen.path
     display = display_path(original)
+    notes = [chosen.reason] if chosen.reason else []
     problem = unreadable(original, display)
     with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
         copy = Path(tmp, "submission", lesson.filename)
         copy.parent.mkdir()
         if original.is_file() and problem is None:
-            shutil.copyfile(original, copy)
+            problem = copy_submission(chosen, copy, display, notes)
         workdir = Path(tmp, "work")
         workdir.mkdir()
         timeout = timeout or lesson.check_timeout
         runs = run_checks(lesson, copy, display, timeout, workdir, deadline)
-    return assemble(lesson, display, runs, original.is_file(), timeout, problem)
+    result = assemble(lesson, display, runs, original.is_file(), timeout, problem)
+    result.notes = notes
+    return result
+
+
+def copy_submission(chosen: submissions.Submission, copy: Path, display: str, notes: list[str]) -> dict | None:
+    """Put the learner's file at `copy` (a notebook converted, with its source map beside it);
+    the outcome that stops grading when the notebook cannot be read, else None."""
+    if not chosen.is_notebook:
+        shutil.copyfile(chosen.path, copy)
+        return None
+    try:
+        converted = notebooks.convert(chosen.path.read_text(encoding="utf-8"))
+    except notebooks.NotebookError as error:
+        return outcome("error", common.NOTEBOOK_UNREADABLE, file=display, detail=str(error))
+    copy.write_text(converted.source, encoding="utf-8")
+    notebooks.write_source_map(copy, converted.source_map)
+    note = notebooks.left_out_note(converted.left_out)
+    if note:
+        notes.append(note)
+    return None
 
 
 def unreadable(path: Path, display: str) -> dict | None:
@@ -100,7 +123,7 @@ def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, time
             score=1.0 if status == "passed" else 0.0,
             mistake=ended.get("mistake"),
             function=ended.get("function"),
-            line=ended.get("line"),
+            where=ended.get("where"),
         ))
     return result
 

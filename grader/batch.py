@@ -17,7 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from grader import api, catalog
+from grader import api, catalog, submissions
 from grader.messages import common
 from grader.results import LessonResult, gradescope
 
@@ -45,16 +45,16 @@ def student_folders(root: Path) -> tuple[list[Path], list[str]]:
 
 
 def lesson_folder(student: Path) -> Path:
-    """Where a student's lesson files are: the folder itself, or a `lessons/` inside it."""
+    """Where a student's lesson files (.py or notebooks) are: the folder itself, or a `lessons/` inside it."""
     nested = student / "lessons"
-    if nested.is_dir() and not any((student / l.filename).exists() for l in catalog.LESSONS):
+    if nested.is_dir() and not any(submissions.present(lesson, student) for lesson in catalog.LESSONS):
         return nested
     return student
 
 
 def grade_student(student: Path, time_limit: float, timeout: float | None) -> dict:
     folder = lesson_folder(student)
-    present = [lesson for lesson in catalog.LESSONS if (folder / lesson.filename).is_file()]
+    present = [lesson for lesson in catalog.LESSONS if submissions.present(lesson, folder)]
     started = time.monotonic()
     deadline = started + time_limit
     lessons: list[LessonResult] = []

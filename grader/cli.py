@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from grader import api, catalog, classroom, report
+from grader import api, catalog, classroom, report, submissions
 from grader.messages import common
 from grader.results import gradescope
 
@@ -29,7 +29,9 @@ class UsageError(Exception):
 def add_source_options(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--solutions", action="store_true", help="grade the reference solutions (instructors, CI)")
-    source.add_argument("--submission", metavar="DIR", help="grade the lesson files in DIR instead of lessons/")
+    source.add_argument("--submission", metavar="PATH",
+                        help="grade PATH instead of lessons/: a folder of lesson files (lessonN_*.py, lessonN_*.ipynb, "
+                             "or both: the newer is graded), or one .py or .ipynb file")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per check")
 
 
@@ -86,16 +88,24 @@ def submission_folder(args) -> Path:
         return catalog.SOLUTIONS_DIR
     if args.submission is None:
         return catalog.LESSONS_DIR
-    return existing_folder(args.submission)
+    return existing_submission(args.submission)
 
 
-def existing_folder(name: str) -> Path:
+def existing_submission(name: str) -> Path:
     folder = Path(name)
     if not folder.exists():
         raise UsageError(common.MISSING_SUBMISSION.format(path=folder))
-    if not folder.is_dir():
-        raise UsageError(common.NOT_A_FOLDER.format(path=folder))
+    if not folder.is_dir() and folder.suffix not in submissions.SUFFIXES:
+        raise UsageError(common.NOT_A_LESSON_FILE.format(path=folder))
     return folder
+
+
+def lesson_of_single_file(path: Path) -> str:
+    """`--submission lesson5_mine.ipynb` with no lesson named grades lesson 5; another name is a usage error."""
+    lesson = submissions.lesson_of_file(path)
+    if lesson is None:
+        raise UsageError(common.SINGLE_FILE_LESSON.format(path=path))
+    return lesson.id
 
 
 def command_suffix(args) -> str:
@@ -195,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                         "gradescope-bundle": gradescope_bundle_command}
             return commands[argv[0]](args)
         args = build_parser().parse_args(argv)
+        if not args.lessons and args.submission and Path(args.submission).is_file():
+            args.lessons = [lesson_of_single_file(Path(args.submission))]
         if not args.lessons:
             from grader.progress import show_progress
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import catalog
+from grader import catalog, notebooks
 from grader.expect import CheckFailure
 from grader.messages import common
 from grader.results import IMPORT_STEP, outcome
@@ -48,37 +48,43 @@ class _Grading:
         self.submission = Path(config.getoption("grader_submission")).resolve()
         self.display = config.getoption("grader_display")
         self.events_fd = config.getoption("grader_events_fd")
+        self.source_map = notebooks.read_source_map(self.submission)  # None unless a notebook
         self.student = None
         self.reference = None
 
     def emit(self, **event) -> None:
         os.write(self.events_fd, (json.dumps(event) + "\n").encode())
 
-    # Where in the learner's file an error happened: the innermost frame of that file.
+    # Where in the learner's file an error happened: the innermost frame of that file, as
+    # (function, where), where being "line 12", or "cell 7, line 3" in a notebook.
     def student_frame(self, tb):
         found = None
         for frame, line in traceback.walk_tb(tb):
             if Path(frame.f_code.co_filename).resolve() == self.submission:
-                found = (frame.f_code.co_name, line)
+                found = (frame.f_code.co_name, self.where(line))
         return found
+
+    def where(self, line: int | None) -> str:
+        """Every line number a message shows goes through here, to point into the learner's file."""
+        return notebooks.where(line, self.source_map)
 
     def classify(self, error: BaseException) -> dict:
         if isinstance(error, CheckFailure):
             return {"status": "failed", "message": str(error), "mistake": error.template}
         where = self.student_frame(error.__traceback__)
-        function, line = where if where else ("?", 0)
+        function, at = where if where else ("?", self.where(None))
         if isinstance(error, ReferenceImportBlocked):
             return outcome("failed", common.USES_REFERENCE, module=error.msg)
         if isinstance(error, NotImplementedError):
             innermost = list(traceback.walk_tb(error.__traceback__))[-1][0].f_code.co_filename
             if Path(innermost).resolve() == self.submission:
-                return {**outcome("not_started", common.NOT_STARTED, function=function, line=line),
-                        "function": function, "line": line}
+                return {**outcome("not_started", common.NOT_STARTED, function=function, where=at),
+                        "function": function, "where": at}
         if isinstance(error, SystemExit):
-            return outcome("failed", common.CALLED_SYS_EXIT, code=error.code, line=line, function=function)
+            return outcome("failed", common.CALLED_SYS_EXIT, code=error.code, where=at, function=function)
         detail = _one_line(error)
         if where:
-            return outcome("error", common.RAISED, error=type(error).__name__, line=line,
+            return outcome("error", common.RAISED, error=type(error).__name__, where=at,
                             function=function, detail=detail)
         return outcome("error", common.GRADER_ERROR, detail=f"{type(error).__name__}: {detail}")
 
@@ -91,7 +97,7 @@ class _Grading:
         except SyntaxError as error:
             source = (error.text or "").rstrip("\n")
             caret = " " * max((error.offset or 1) - 1 - (len(source) - len(source.lstrip())), 0) + "^"
-            return outcome("error", common.SYNTAX_ERROR, file=self.display, line=error.lineno,
+            return outcome("error", common.SYNTAX_ERROR, file=self.display, where=self.where(error.lineno),
                             detail=error.msg, source=f"    {source.strip()}\n    {caret}")
         except SystemExit as error:
             return outcome("error", common.IMPORT_EXIT, file=self.display, code=error.code)
@@ -100,7 +106,7 @@ class _Grading:
             if ended["status"] == "failed":
                 return ended
             where = self.student_frame(error.__traceback__)
-            detail = f"{type(error).__name__} at line {where[1] if where else '?'}: {_one_line(error)}"
+            detail = f"{type(error).__name__} at {where[1] if where else self.where(None)}: {_one_line(error)}"
             return outcome("error", common.IMPORT_FAILED, file=self.display, detail=detail)
         if self.submission.parent != catalog.SOLUTIONS_DIR.resolve():
             taken = functions_taken_from(self.student, catalog.SOLUTIONS_DIR)

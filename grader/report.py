@@ -17,7 +17,8 @@ def grade_command(lesson_id: str, extra: str = "") -> str:
 
 def render(result: LessonResult, command_suffix: str = "") -> str:
     lesson = catalog.BY_ID[result.lesson]
-    lines = [common.HEADER.format(number=lesson.course_number, title=lesson.title, file=result.file), ""]
+    lines = [common.HEADER.format(number=lesson.course_number, title=lesson.title, file=result.file),
+             *(textwrap.fill(note, WIDTH, initial_indent="  ", subsequent_indent="  ") for note in result.notes), ""]
     shown_broken = False
     for check in result.tests:
         mark = common.STATUS_MARKS[check.status]
@@ -49,7 +50,7 @@ def next_step(result: LessonResult, command_suffix: str = "") -> str:
         return common.NEXT_FILE.format(file=result.file, command=command)
     first = next(check for check in result.tests if check.status != "passed")
     if first.status == "not_started" and first.function:
-        return common.NEXT_WRITE.format(function=first.function, file=result.file, line=first.line,
+        return common.NEXT_WRITE.format(function=first.function, file=result.file, where=first.where,
                                         command=command)
     return common.NEXT_FIX.format(command=command)
 

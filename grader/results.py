@@ -17,11 +17,12 @@ class CheckResult:
     score: float = 0.0
     max_score: float = 1.0
     # For tests, hints and the report, not part of the JSON schema: the check's function
-    # name, the message template that named the mistake, and where a "not started" stub sits.
+    # name, the message template that named the mistake, and where a "not started" stub sits
+    # (as grader.notebooks.where says it: "line 12", or "cell 7, line 3" in a notebook).
     check_id: str = ""
     mistake: str | None = None
     function: str | None = None
-    line: int | None = None
+    where: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -42,6 +43,8 @@ class LessonResult:
     # True when the lesson file itself could not be graded (missing, does not import).
     broken: bool = False
     tensorflow_imported: bool | None = None
+    # Said once above the checks: which of two files was graded and why, magics left out.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -87,13 +90,17 @@ def gradescope(results: list[LessonResult]) -> dict:
         for result in results
         for check in result.tests
     ]
-    return {
+    document = {
         "score": sum(result.score for result in results),
         "max_score": sum(result.max_score for result in results),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+    notes = [f"{result.title}: {note}" for result in results for note in result.notes]
+    if notes:  # which file was graded, magics left out: shown above the tests
+        document["output"] = "\n".join(notes)
+    return document
 
 
 def outcome(status: str, template: str, **fields) -> dict:

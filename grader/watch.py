@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from grader import api, catalog, report
+from grader import api, catalog, report, submissions
 from grader.messages import common
 from grader.results import LessonResult
 
@@ -66,7 +66,7 @@ def watch(lesson: catalog.Lesson, folder: Path, show: Callable[[str], None] = pr
           timeout: float | None = None, command_suffix: str = "", events: Iterator | None = None) -> None:
     """Grade at every save of the lesson file and `show` the news; runs until interrupted
     (or until `events` ends, which tests use)."""
-    path = folder / lesson.filename
+    path = submissions.choose(lesson, folder).path  # the .py file, or a notebook graded instead
     show(common.WATCH_START.format(file=api.display_path(path)))
     previous: LessonResult | None = None
     for _ in events if events is not None else saves(path):

@@ -4,16 +4,15 @@
 DESCRIPTION = "Check your Module 8 lessons against the reference and say exactly what is wrong."
 LESSON_HELP = "lesson5, 5 or 8.5 (any lesson), or all; leave out to see your progress"
 UNKNOWN_LESSON = "unknown lesson {name!r}: choose one of {valid}, or all"
-MISSING_SUBMISSION = "no such folder: {path}"
-NOT_A_FOLDER = "not a folder: {path}"
+MISSING_SUBMISSION = "no such folder or file: {path}"
 
 # --- how a check ended ------------------------------------------------------
-NOT_STARTED = "`{function}` is not written yet (it still raises NotImplementedError at line {line})."
+NOT_STARTED = "`{function}` is not written yet (it still raises NotImplementedError at {where})."
 NOT_STARTED_UNKNOWN = "not started: your code raised NotImplementedError."
-RAISED = "your code raised {error} at line {line}, in `{function}`: {detail}"
+RAISED = "your code raised {error} at {where}, in `{function}`: {detail}"
 RAISED_OUTSIDE = "your code raised {error}: {detail}"
 CALLED_SYS_EXIT = (
-    "your code called sys.exit({code}) at line {line}, in `{function}`. A function hands back "
+    "your code called sys.exit({code}) at {where}, in `{function}`. A function hands back "
     "its result with `return`; ending the whole program stops the grader's check too."
 )
 MISSING_FUNCTION = "{file} has no function `{function}`. Did you rename or delete it?"
@@ -47,7 +46,7 @@ GRADER_ERROR = (
 
 # --- the lesson file as a whole ---------------------------------------------
 FILE_MISSING = "{file} is missing: the grader expects your lesson in a file with exactly this name."
-SYNTAX_ERROR = "{file}, line {line}: {detail}\n{source}"
+SYNTAX_ERROR = "{file}, {where}: {detail}\n{source}"
 IMPORT_FAILED = "{file} could not be imported: {detail}"
 IMPORT_EXIT = (
     "{file} calls sys.exit({code}) when it is imported. Keep top-level code to definitions, "
@@ -58,6 +57,29 @@ IMPORT_TIMEOUT = (
     "on import: put demos and training under `if __name__ == \"__main__\":`."
 )
 NOT_RUN = "not run: {reason}"
+
+# --- notebooks and the choice of file (grader.notebooks, grader.submissions) ----------
+AT_LINE = "line {line}"
+AT_CELL = "cell {cell}, line {line}"
+NOTEBOOK_UNREADABLE = (
+    "{file} cannot be graded: {detail} Open it in Jupyter and save it again, or hand in "
+    "the lesson's .py file instead."
+)
+NOTEBOOK_NOT_JSON = "it is not a notebook's JSON (line {line}, column {column}: {detail})."
+NOTEBOOK_WRONG_FORMAT = "a notebook file says \"nbformat\": 4, and this one has {found}."
+NOTEBOOK_INVALID = "its notebook structure is broken ({detail})."
+MAGICS_LEFT_OUT = (
+    "Left out {count} {lines} of IPython magics and shell escapes ({cells}): the grader "
+    "imports your code as Python, so they do not run."
+)
+SUBMISSION_NEWER = "Graded {graded}, not {other}: it was saved {gap} later."
+SUBMISSION_SAME_TIME = (
+    "Graded {graded}, not {other}: both were saved at the same moment, and then the .py file is graded."
+)
+NOT_A_LESSON_FILE = "not a lesson file or folder: {path} (give a folder, a .py file or an .ipynb notebook)"
+SINGLE_FILE_LESSON = (
+    "{path} is one file: name the lesson it holds, e.g. `python -m grader lesson5 --submission {path}`"
+)
 
 # --- the report ---------------------------------------------------------------
 HEADER = "Lesson {number} · {title}   ({file})"
@@ -70,7 +92,7 @@ STATUS_MARKS = {
     "timeout": "⏱",
 }
 NOT_STARTED_LABEL = "not started"
-NEXT_WRITE = "Next: write `{function}` in {file} (line {line}), then run `{command}` again."
+NEXT_WRITE = "Next: write `{function}` in {file} ({where}), then run `{command}` again."
 NEXT_FIX = "Next: fix what the first message above names, then run `{command}` again."
 NEXT_FILE = "Next: put your lesson at {file}, then run `{command}` again."
 NEXT_LESSON = "Lesson {number} passes. Next: lesson {next_number}, `{command}`."
