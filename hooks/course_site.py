@@ -147,15 +147,20 @@ COURSE_SOURCE = "https://github.com/DataTalksClub/machine-learning-zoomcamp/tree
 
 
 def published_table(facts: dict) -> str:
-    """The course's published results, with where they come from."""
-    lines = ["| lesson | setting | metric | course's result |", "|---|---|---|---:|"]
+    """The course's published results, each with the course page that states it. The rows come
+    from docs/results/course_published.json through facts.json; the link to that file is relative
+    to docs/notes/, where the table is used."""
+    lines = ["| lesson | setting | metric | course's result | source |", "|---|---|---|---:|---|"]
     for row in facts["published"]:
-        lines.append(f"| {row['lesson']} | {row['setting']} | {row['metric']} | {row['value']:.4f} |")
+        lines.append(f"| {row['lesson']} | {row['setting']} | {row['metric']} | {row['value']:.4f} "
+                     f"| [the course's page]({row['source']}) |")
     lines += [
         "",
         "*Source: the course's own runs, with Xception's ImageNet weights, as published with "
         "ML Zoomcamp module 8 (videos and notebooks by Alexey Grigorev, DataTalks.Club: "
-        f"[08-deep-learning]({COURSE_SOURCE})). Quoted, not re-run here.*",
+        f"[08-deep-learning]({COURSE_SOURCE})). Quoted, not re-run here: "
+        "[the validation accuracies its notebook logged](../results/course_published.json), "
+        "epoch by epoch, and where it states each choice.*",
     ]
     return "\n".join(lines)
 

@@ -29,9 +29,12 @@
 #
 # **Keras** is the high-level library on top: layers, models, `fit` and
 # `predict`, ready-made networks such as Xception, and small utilities,
-# for example for images. Since Keras 3 it is its own package, `keras`,
-# which runs on a *backend*; ours is TensorFlow. Both are dependencies of
-# this project (`uv sync` installs them). Check with
+# for example for images. Keras 3 is its own package, `keras`, which runs
+# on a *backend* of your choice (TensorFlow, JAX or PyTorch); ours is
+# TensorFlow. The first Keras was multi-backend too, up to Keras 2.3; in
+# between, Keras lived inside TensorFlow as `tf.keras`, the Keras of the
+# course videos. Both are dependencies of this project (`uv sync` installs
+# them). Check with
 #
 # ```bash
 # uv run python -c "import keras; print(keras.__version__, keras.backend.backend())"
@@ -117,7 +120,11 @@ if __name__ == "__main__":
 # 3. **Resampling.** Resizing has to invent pixel values. `load_img` uses
 #    nearest neighbour by default (`interpolation="nearest"`: copy the
 #    closest pixel), while Pillow's `resize` defaults to bicubic. Pass
-#    `Image.Resampling.NEAREST` and both give the same pixels.
+#    `Image.Resampling.NEAREST` and both give the same pixels. The readers
+#    of later lessons differ too: `keras.utils.image_dataset_from_directory`
+#    (lesson 8.5) resizes with bilinear interpolation by default, the
+#    course's `flow_from_directory` with nearest neighbour. The same photo
+#    gives slightly different pixels in each.
 #
 # ## Exercise: `load_image_array`
 #

@@ -21,9 +21,11 @@
 # Training a convolutional network from nothing takes a lot of labelled
 # photos and a lot of computing. We do not have to: researchers have already
 # trained networks on [ImageNet](https://www.image-net.org/), a large
-# collection of photos labelled with 1,000 classes (dogs, cars, coffee mugs,
-# and some clothes such as "jean", "miniskirt" or "cowboy hat"), and they
-# publish the learned weights. `keras.applications` packages many of these
+# collection of labelled photos. Keras's networks learned on ImageNet-1k,
+# the part used for the ILSVRC challenge: 1,000 classes (dogs, cars, coffee
+# mugs, and some clothes such as "jean", "miniskirt" or "cowboy hat"; the
+# full ImageNet has many thousands more), and the researchers publish the
+# learned weights. `keras.applications` packages many of these
 # networks with their weights. In this module we use one of them,
 # **Xception**, designed by François Chollet, the author of Keras.
 #

@@ -52,7 +52,9 @@ import keras
 # architecture, the weights and the optimizer state), so the name should end
 # in `.keras`. The course's notebooks were written for Keras 2 and used
 # `.h5`, the older HDF5 format: Keras 3 still writes it but warns that it is
-# legacy, and any other extension is an error.
+# legacy. For a whole model `ModelCheckpoint` takes no other ending; with
+# `save_weights_only=True` it saves the weights alone, to a name ending in
+# `.weights.h5`.
 #
 # The other arguments say when to save:
 #
@@ -69,7 +71,8 @@ import keras
 # Checkpointing does **not** prevent overfitting. The model still overfits
 # while it trains; we merely keep a copy of the epoch that scored best on
 # validation. To reduce overfitting itself we need regularization such as
-# dropout (lesson 8.9) or more varied training data (augmentation, 8.10).
+# dropout (lesson 8.9) or more varied training data (augmentation, the
+# course's 8.10, beyond this package).
 # Also, since we picked that epoch *because* it scored best on the
 # validation data, its validation score is a little optimistic: the test
 # set, kept aside until the end, gives the honest estimate.

@@ -212,6 +212,19 @@ def test_lesson2_resampling_defaults(keras):
     assert not np.array_equal(np.array(img.resize((50, 40))), np.array(img.resize((50, 40), Image.Resampling.NEAREST)))
 
 
+def test_lesson2_the_dataset_readers_resample_differently(keras):
+    states(
+        LESSON2,
+        "`keras.utils.image_dataset_from_directory` (lesson 8.5) resizes with bilinear interpolation by default,",
+        "the course's `flow_from_directory` with nearest neighbour.",
+    )
+    from tensorflow.keras.preprocessing.image import ImageDataGenerator
+
+    reader = inspect.signature(keras.utils.image_dataset_from_directory).parameters["interpolation"]
+    assert reader.default == "bilinear"
+    assert inspect.signature(ImageDataGenerator.flow_from_directory).parameters["interpolation"].default == "nearest"
+
+
 @pytest.mark.parametrize("target_size", [None, (299, 299), (150, 150), (100, 200), (533, 400), (7, 301)])
 def test_lesson2_reference_equals_load_img_on_the_dataset(keras, data_dir, target_size):
     paths = [sorted((data_dir / "train" / name).glob("*.jpg"))[0] for name in CLASSES]

@@ -3,12 +3,13 @@
 Each test names the lesson whose prose it backs. Models are built with
 `weights=None` (no download; the shapes and parameter counts do not depend on
 the weights). The course's published results (0.8299, 0.8534, 0.8978) are
-quoted as the course's and are not re-checked here.
+quoted as the course's: tests/test_claims_course_results.py checks them against its logs.
 """
 
 import functools
 import inspect
 import math
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -17,6 +18,7 @@ import pytest
 from course.dataset import find_dataset
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @functools.cache
@@ -108,6 +110,20 @@ def test_lesson5_dataset_counts_and_class_order():
     assert classes[0] == "dress" and classes[9] == "t-shirt"
     assert count("train") == 3068
     assert count("validation") == 341
+
+
+@pytest.mark.skipif(find_dataset() is None, reason="clothing dataset not available")
+def test_lessons5_and_6_random_weights_sit_at_the_share_of_the_largest_class():
+    """What lessons 5 and 6 say a run with random weights on all the photos scores."""
+    from solutions.lesson1_fashion_classification import count_images
+
+    claim = "sits at 0.2375, the share of the largest class (t-shirt) among the validation photos"
+    for lesson in ("lesson5_transfer_learning.py", "lesson6_learning_rate.py"):
+        prose = " ".join((ROOT / "lessons" / lesson).read_text(encoding="utf-8").replace("#", " ").split())
+        assert claim in prose, f"lessons/{lesson} no longer says {claim!r}: update this test with the prose"
+    validation = count_images(find_dataset())["validation"]
+    assert max(validation, key=validation.get) == "t-shirt"
+    assert round(validation["t-shirt"] / sum(validation.values()), 4) == 0.2375
 
 
 def test_lesson5_dataset_images_are_float32_0_to_255_with_one_hot_labels(tmp_path):
@@ -223,11 +239,18 @@ def test_lesson7_checkpoint_name_example():
     assert template.format(epoch=3, val_accuracy=0.8123) == "xception_v1_03_0.812.keras"
 
 
-def test_lesson7_checkpoint_extensions():
+def test_lesson7_checkpoint_extensions(tmp_path):
     keras.callbacks.ModelCheckpoint("model.keras")
     keras.callbacks.ModelCheckpoint("model.h5")  # legacy, still accepted
+    for other in ("model.ckpt", "model.hdf5"):  # no other ending for a whole model
+        with pytest.raises(ValueError):
+            keras.callbacks.ModelCheckpoint(other)
+    keras.callbacks.ModelCheckpoint("model.weights.h5", save_weights_only=True)  # weights alone
     with pytest.raises(ValueError):
-        keras.callbacks.ModelCheckpoint("model.ckpt")
+        keras.callbacks.ModelCheckpoint("model.h5", save_weights_only=True)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.save(tmp_path / "model.hdf5")  # model.save takes .hdf5 as well
+    assert keras.models.load_model(tmp_path / "model.hdf5").count_params() == model.count_params()
 
 
 def test_lesson7_checkpoint_saves_improvements_from_epoch_1(tmp_path):

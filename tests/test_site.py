@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from html import unescape
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
@@ -235,6 +236,42 @@ def test_facts_of_the_experiments_match_their_results(make_figures):
             assert shown in label, (lesson, label)
         assert ("ImageNet" if settings["weights"] == "imagenet" else "random") in label
         assert "all images" in label or f"at most {settings['limit']}" in label
+
+
+# ------------------------------------------------------------------ the course's choices, where they are shown
+
+COURSE_PUBLISHED = DOCS / "results" / "course_published.json"
+# How the pages say what the course chose in each sweep: "the course keeps a dropout rate of 0.2".
+CHOICE_PHRASES = {"8.6": "a learning rate of", "8.8": "an inner layer of", "8.9": "a dropout rate of"}
+
+
+def page_text(html: str) -> str:
+    """The words a reader sees on a built page."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_the_courses_choices_are_shown_as_the_course_made_them(site):
+    """The value the course chose in each sweep (quoted with its source in
+    docs/results/course_published.json) is the one that the built notes page and lesson page of
+    that lesson say the course keeps, and the one of the published table; no page says another."""
+    sweeps = json.loads(COURSE_PUBLISHED.read_text())["sweeps"]
+    texts = {path: page_text(path.read_text()) for path in site.rglob("*.html")}
+    tables = [page for page in texts if page.parent.parent.name == "notes" and "course's result" in texts[page]]
+    assert len(tables) == 3, tables
+    for number, sweep in sweeps.items():
+        chosen = str(sweep["chosen"])
+        keeps = re.compile(rf"course keeps {CHOICE_PHRASES[number]} (\d+(?:\.\d+)?)")
+        [lesson] = [lesson for lesson in catalog.LESSONS if lesson.course_number == number]
+        [notes] = site.glob(f"notes/{number}-*/index.html")
+        shown = site / "lessons" / lesson.filename.removesuffix(".py") / "index.html"
+        for page in (notes, shown):
+            assert keeps.findall(texts[page]), f"{page.relative_to(site)} does not say what the course keeps"
+        for page, text in texts.items():
+            assert set(keeps.findall(text)) <= {chosen}, (
+                f"{page.relative_to(site)} says the course keeps {keeps.findall(text)}; it chose {chosen}")
+        for page in tables:
+            assert f"{sweep['hyperparameter']} {chosen}, chosen among" in texts[page], page
 
 
 # ------------------------------------------------------------------ figures
