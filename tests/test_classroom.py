@@ -102,12 +102,13 @@ def test_classroom_result_decodes_to_the_reporters_schema_and_adds_up(tmp_path, 
     # The reporter's own table computes passed/total × max_score: the same points.
     passed = sum(test["status"] == "pass" for test in document["tests"])
     assert passed / len(document["tests"]) * max_score == score
+    lesson1, lesson4 = graded
     if make is passing:
-        assert score == max_score == 19
+        assert score == max_score
     elif make is partial:
-        assert 14 < score < max_score
+        assert lesson4["score"] == lesson4["max_score"] and 0 < lesson1["score"] < lesson1["max_score"]
     else:
-        assert score == 0 and max_score == 19
+        assert score == 0
         assert {test["message"] for test in document["tests"]} == {
             check["message"] for check in checks}, "each test carries its check's message"
         assert all("lesson1_fashion_classification.py" in t["message"] or "lesson4" in t["message"]
@@ -171,10 +172,25 @@ def test_workflow_fits_the_runners_time_limits():
     assert sum(timed) < job()["timeout-minutes"] <= GITHUB_JOB_LIMIT_MINUTES
 
 
+# A learner's function that tries to set the step's outputs and the next steps' environment
+# through the files Actions names in these variables.
+FORGER = """
+def count_images(data_dir):
+    import os
+    for name in ("GITHUB_OUTPUT", "GITHUB_ENV"):
+        if os.environ.get(name):
+            with open(os.environ[name], "a") as handle:
+                handle.write("result=forged\\nGRADER_RESULTS=forged\\n")
+    return {}
+"""
+
+
 def test_workflow_grading_step_writes_what_the_reporter_reads(tmp_path):
     """The grading step's own shell script, run as Actions runs it (bash -e -o pipefail), with
-    `uv` standing in for the installed environment: on the untouched lessons it exits 0 (a
-    failed check is no failed step) and leaves the reporter a valid result."""
+    `uv` standing in for the installed environment: with failed checks it still exits 0 (a
+    failed check is no failed step), and it leaves the reporter the grader's result alone,
+    whatever the learner's code writes."""
+    write_submission(tmp_path / "submission", "lesson1", FORGER)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake_uv = bin_dir / "uv"
@@ -183,17 +199,23 @@ def test_workflow_grading_step_writes_what_the_reporter_reads(tmp_path):
         '[ "$1 $2 $3" = "run --no-sync python" ] || { echo "unexpected: uv $*" >&2; exit 99; }\n'
         f'shift 3; exec {shlex.quote(sys.executable)} "$@"\n')
     fake_uv.chmod(0o755)
-    output = tmp_path / "github_output"
+    output, github_env = tmp_path / "github_output", tmp_path / "github_env"
     output.write_text("")
+    github_env.write_text("")
+    # GRADER_LESSONS is split into words by the step: here it also points the grader at the submission.
+    lessons = f"lesson1 --submission {shlex.quote(str(tmp_path / 'submission'))}"
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
-           **{name: str(value) for name, value in workflow()["env"].items()}, "GRADER_LESSONS": "lesson1"}
+           "GITHUB_ENV": str(github_env),
+           **{name: str(value) for name, value in workflow()["env"].items()}, "GRADER_LESSONS": lessons}
     completed = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step("name", "Grade")["run"]],
                                cwd=catalog.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
-    assert "not started" in completed.stdout, "the log shows the report students read"
+    assert "✗" in completed.stdout and "Score:" in completed.stdout, "the log shows the report students read"
     document = decode_step_output(output)
     jsonschema.validate(document, REPORTER_SCHEMA)
-    assert reporter_points(document) == (0, 5)
+    score, max_score = reporter_points(document)
+    assert 0 < score < max_score == len(document["tests"])
+    assert github_env.read_text() == ""
 
 
 def test_the_instructors_page_shows_what_the_grader_writes(tmp_path):
