@@ -3,8 +3,9 @@
 A notebook is converted without running it (magics and shell escapes left out,
 markdown ignored), messages point at "cell N, line M", the newer of a lesson's .py
 and .ipynb is graded and the report says so, and a broken notebook costs only its
-own lesson. The last test starts a real JupyterLab server on the project's
-jupytext configuration and edits a lesson through its contents API.
+own lesson. The last tests start a real JupyterLab server as the README does (the
+project's jupyter_lab_config.py and jupytext.toml), edit a lesson through its
+contents API and run a lesson's cell in its kernel.
 """
 
 from __future__ import annotations
@@ -249,19 +250,22 @@ def free_port() -> int:
 
 
 class JupyterLab:
-    """A JupyterLab server on `root`, reachable only with its token."""
+    """A JupyterLab server started as the README says, on the project copy `root`, reachable only
+    with its token; its Jupyter user folders are private, so no setting of this machine's user counts."""
 
     def __init__(self, root):
         self.port, self.token = free_port(), secrets.token_hex(16)
         private = {name: str(root.parent / f"jupyter-{name}") for name in ("config", "data", "runtime")}
         env = dict(os.environ, JUPYTER_CONFIG_DIR=private["config"], JUPYTER_DATA_DIR=private["data"],
                    JUPYTER_RUNTIME_DIR=private["runtime"])
+        self.runtime = root.parent / "jupyter-runtime"
         self.log = open(root.parent / "jupyterlab.log", "w")
+        # Started elsewhere than `root`: the config file alone makes it serve the project.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True"],
-            env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "jupyterlab", "--config", str(root / "jupyter_lab_config.py"), "--no-browser",
+             "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={self.token}", "--ServerApp.allow_root=True"],
+            cwd=root.parent, env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
 
     def request(self, method, path, body=None, token=True):
         headers = {"Content-Type": "application/json"} | ({"Authorization": f"token {self.token}"} if token else {})
@@ -270,6 +274,11 @@ class JupyterLab:
                                          headers=headers)
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
+
+    def request_no_content(self, method, path):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        urllib.request.urlopen(request, timeout=30).close()
 
     def wait_until_up(self, seconds=120.0):
         limit = time.monotonic() + seconds
@@ -295,12 +304,16 @@ class JupyterLab:
         self.log.close()
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """The project's jupytext.toml and lesson 1 in a private root (the real lessons are never saved to)."""
-    root = tmp_path / "project"
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """The project's Jupyter configuration, `course/` and lesson 1 in a private copy (the real lessons
+    are never saved to)."""
+    root = tmp_path_factory.mktemp("jupyterlab") / "project"
     (root / "lessons").mkdir(parents=True)
-    shutil.copyfile(catalog.PROJECT_ROOT / "jupytext.toml", root / "jupytext.toml")
+    for name in ("jupyter_lab_config.py", "jupytext.toml"):
+        shutil.copyfile(catalog.PROJECT_ROOT / name, root / name)
+    shutil.copytree(catalog.PROJECT_ROOT / "course", root / "course",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copyfile(catalog.LESSONS_DIR / LESSON1.filename, root / "lessons" / LESSON1.filename)
     server = JupyterLab(root)
     try:
@@ -340,3 +353,29 @@ def test_jupyterlab_opens_a_lesson_as_a_notebook_and_saves_the_py(jupyterlab):
     graded = grade(LESSON1, lessons)
     assert graded.tests[0].status != "not_started", check_table(graded)
     assert [p.name for p in lessons.iterdir()] == [LESSON1.filename], "a second file was written"
+
+
+def test_a_lessons_cells_run_in_jupyterlabs_kernel(jupyterlab):
+    """The kernel of a lesson starts in lessons/, and the lesson's imports of `course` still work."""
+    from jupyter_client import BlockingKernelClient
+
+    server, lessons = jupyterlab
+    notebook = notebook_of(catalog.LESSONS_DIR / LESSON1.filename)
+    imports = next(cell.source for cell in notebook.cells if "from course." in cell.source)
+    session = server.request("POST", "/api/sessions", {
+        "path": f"lessons/{LESSON1.filename}", "type": "notebook", "name": LESSON1.filename,
+        "kernel": {"name": "python3"}})
+    client = BlockingKernelClient(connection_file=str(server.runtime / f"kernel-{session['kernel']['id']}.json"))
+    client.load_connection_file()
+    client.start_channels(hb=False)  # a kernel still importing IPython misses heartbeats, yet is alive
+    seen = []
+    try:
+        client.wait_for_ready(timeout=120)
+        reply = client.execute_interactive(imports + "\nimport os\nprint(os.getcwd())", timeout=120,
+                                           output_hook=seen.append)
+    finally:
+        client.stop_channels()
+        server.request_no_content("DELETE", f"/api/sessions/{session['id']}")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    printed = "".join(m["content"].get("text", "") for m in seen if m["msg_type"] == "stream")
+    assert printed.strip() == str(lessons)
