@@ -126,6 +126,33 @@ def test_lessons5_and_6_random_weights_sit_at_the_share_of_the_largest_class():
     assert round(validation["t-shirt"] / sum(validation.values()), 4) == 0.2375
 
 
+def test_lessons5_and_6_the_experiments_resize_bilinear_not_as_flow_from_directory(tmp_path):
+    """`--no-cache` is the course's training, not its decoding: the experiments' reader,
+    `course/pipeline.py`, resizes with bilinear interpolation (a PNG here, so that no JPEG
+    scaling comes first), not with the nearest neighbour of the course's `flow_from_directory`."""
+    import tensorflow as tf
+    from PIL import Image
+
+    from course import pipeline
+
+    for lesson in ("lesson5_transfer_learning.py", "lesson6_learning_rate.py"):
+        prose = " ".join((ROOT / "lessons" / lesson).read_text(encoding="utf-8").replace("#", " ").split())
+        assert "`course/pipeline.py`, which resizes with bilinear interpolation" in prose, lesson
+    pixels = np.random.default_rng(3).integers(0, 256, (30, 20, 3), dtype=np.uint8)
+    for name in ("a", "b"):
+        (tmp_path / "train" / name).mkdir(parents=True)
+        Image.fromarray(pixels).save(tmp_path / "train" / name / "photo.png")
+    images = pipeline.list_images(tmp_path, "train", pipeline.class_names(tmp_path))
+    batch, _ = next(iter(pipeline.image_dataset(images, (7, 9))))
+
+    def resized(method):
+        return keras.applications.xception.preprocess_input(
+            tf.image.resize(pixels.astype("float32"), (7, 9), method=method))
+
+    np.testing.assert_allclose(batch[0], resized("bilinear"), atol=1e-5)
+    assert not np.allclose(batch[0], resized("nearest"), atol=1e-2)
+
+
 def test_lesson5_dataset_images_are_float32_0_to_255_with_one_hot_labels(tmp_path):
     from PIL import Image
 
