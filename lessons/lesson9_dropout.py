@@ -135,9 +135,9 @@ def build_model_with_dropout(
 # trains for 30 epochs instead of 10 because dropout slows learning down. It
 # does not checkpoint these runs. The highest epoch of the sweep, 0.8534,
 # came with a rate of 0.5, but it is a single epoch, which the course calls
-# more likely luck than a better model. It compares the curves instead, and
-# the course keeps a dropout rate of 0.2 (best epoch: 0.8446), which it
-# uses from then on. The default `droprate=0.5` of the functions below is
+# more likely luck than a better model. Judging by the curves instead, the
+# course keeps a dropout rate of 0.2 (best epoch: 0.8446), which it uses
+# from then on. The default `droprate=0.5` of the functions below is
 # the default of the course's own `make_model`, not the rate it ends up with.
 #
 # Compare the curves, not only the best scores: with dropout, training and
