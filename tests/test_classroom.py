@@ -155,7 +155,15 @@ def test_workflow_installs_with_uv_and_hands_the_grader_result_to_the_reporter()
     # The reporter reads `<RUNNER-ID in capitals>_RESULTS`, set from the grading step's output.
     assert reporter["env"] == {f"{runner.upper()}_RESULTS": f"${{{{ steps.{runner}.outputs.result }}}}"}
     assert workflow()["name"] == "Autograding Tests"  # the name GitHub Classroom's own workflows have
-    assert workflow()["env"]["GRADER_LESSONS"] == "all"
+
+
+def test_workflow_grades_nothing_until_the_template_names_its_lessons():
+    """In the course's own repository no lessons are named: every step but a notice is skipped,
+    so its pushes are not graded (and not marked failed)."""
+    assert workflow()["env"]["GRADER_LESSONS"] == ""
+    notice, *steps = job()["steps"]
+    assert notice["if"] == "env.GRADER_LESSONS == ''" and "::notice::" in notice["run"]
+    assert [s["if"] for s in steps] == ["env.GRADER_LESSONS != ''"] * len(steps) and len(steps) == 5
 
 
 def test_workflow_fits_the_runners_time_limits():
