@@ -38,7 +38,8 @@ def bundled(path: Path) -> bool:
 def contents(lessons: list[catalog.Lesson]) -> dict[str, bytes]:
     """Every entry of the zip, by its name inside the zip."""
     root = catalog.PROJECT_ROOT
-    entries = {name: (root / "gradescope" / name).read_bytes() for name in SCRIPTS}
+    # A Windows checkout may have given the scripts CRLF line ends, which bash on Gradescope refuses.
+    entries = {name: (root / "gradescope" / name).read_bytes().replace(b"\r\n", b"\n") for name in SCRIPTS}
     entries.update({name: (root / name).read_bytes() for name in PROJECT_FILES})
     for folder in PROJECT_FOLDERS:
         for path in sorted((root / folder).rglob("*")):
@@ -53,11 +54,14 @@ def write_bundle(out: Path, lessons: list[catalog.Lesson]) -> dict[str, bytes]:
     entries = contents(lessons)
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in sorted(entries.items()):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = EXECUTABLE if name in SCRIPTS else REGULAR
-            archive.writestr(info, data)
-    temporary.replace(out)
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in sorted(entries.items()):
+                info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = EXECUTABLE if name in SCRIPTS else REGULAR
+                archive.writestr(info, data)
+        temporary.replace(out)
+    finally:
+        temporary.unlink(missing_ok=True)
     return entries

@@ -75,6 +75,8 @@ def make_project(root):
     for decoy in decoys:
         (root / decoy).parent.mkdir(parents=True, exist_ok=True)
         (root / decoy).write_text("must not be bundled")
+    script = root / "gradescope" / "run_autograder"  # as a Windows checkout with autocrlf leaves it
+    script.write_bytes(script.read_bytes().replace(b"\n", b"\r\n"))
     return decoys
 
 
@@ -94,6 +96,8 @@ def test_the_bundle_holds_no_git_venv_site_or_cache_files_and_is_reproducible(tm
                for path in (project / folder).rglob("*") if path.is_file()} - set(decoys)
     assert names == {*bundle.SCRIPTS, *bundle.PROJECT_FILES, bundle.LESSONS_FILE, *sources}
     assert entries[bundle.LESSONS_FILE] == b"lesson5\n"
+    assert b"\r" not in entries["run_autograder"] and entries["run_autograder"].startswith(b"#!/usr/bin/env bash\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["one.zip", "project", "two.zip"], "no temporary left"
     assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
 
 
