@@ -11,14 +11,15 @@
    sweep would take about an hour, so it is projected as a lower bound: every
    epoch of every rate must at least decode every photo and pass it through
    Xception once, at the per-photo cost measured here (a warm, steady pass).
-3. Agreement of the best validation accuracies, cached against --no-cache.
-   Random Xception weights (no download here) give features that are almost
-   constant, so every accuracy sits at chance and agreeing means little; the
-   agreement is therefore also measured with an informative base (random
-   features of a thumbnail, tests/experiment_data.py) on 30 photos per class.
+3. Agreement of the best validation accuracies, cached against --no-cache,
+   also with an informative base that needs no weights (random features of a
+   thumbnail, tests/experiment_data.py) on 30 photos per class. With the real
+   weights the agreement is a test: tests/test_real_data.py.
 
-`--weights none` by default: the same computation as ImageNet weights, without
-the 80 MB download. Not run by pytest; prints figures and the arithmetic.
+`--weights`: imagenet when $XCEPTION_NOTOP_WEIGHTS names the weights file,
+else none (the same computation, without the 80 MB download); a path works
+too. The whole module's figures are in bench_module.py. Not run by pytest;
+prints figures and the arithmetic.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from course import experiments, features, pipeline  # noqa: E402
 from course.dataset import find_dataset, missing_dataset_message  # noqa: E402
+from course.pretrained import WEIGHTS_ENV_VAR  # noqa: E402
 
 RATES, FULL_EPOCHS = 4, 10
 
@@ -77,7 +79,8 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--input-size", type=int, default=150)
-    parser.add_argument("--weights", choices=("none", "imagenet"), default="none")
+    parser.add_argument("--weights", default="imagenet" if os.environ.get(WEIGHTS_ENV_VAR) else "none",
+                        help="imagenet, none or the path of a weights file")
     parser.add_argument("--skip-full", action="store_true", help="do not measure the full cached sweep")
     parser.add_argument("--skip-agreement", action="store_true")
     args = parser.parse_args(argv)

@@ -9,7 +9,9 @@ photos, and with --no-cache building the base; `features`: computing or loading
 the cached features; `training`: the lesson's fits), `features_from_cache`
 (null with --no-cache), `settings`, `images` (photos used per split),
 `skipped` (unreadable photos left out, with the reason), `files`; lesson 7
-adds `checkpoints`, `checkpoint_folder`, `best_checkpoint` and `test`.
+adds `checkpoints`, `checkpoint_folder`, `best_checkpoint` and `validation` (the chosen
+checkpoint reloaded and evaluated on the validation split: it scores the best
+`val_accuracy` again). No lesson's experiment reads the test split.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def write_results(
         "features_from_cache": data.from_cache,
         "settings": {
             "data": str(dataset_folder(args)), "input_size": args.input_size, "epochs": args.epochs,
-            "limit": args.limit, "weights": args.weights, "cache": not args.no_cache,
+            "limit": args.limit, "weights": args.weights, "cache": not args.no_cache, "seed": args.seed,
         },
         "images": data.counts,
         "skipped": [{"file": name, "reason": reason} for name, reason in data.skipped],
@@ -93,8 +95,9 @@ def print_summary(results: dict) -> None:
         value = _best_value(history)
         shown = f"{value:.3f}" if value is not None else "n/a"
         print(f"  {results['key']} = {key}: best val_accuracy {shown}")
-    if "test" in results:
-        print(f"  best checkpoint {results['best_checkpoint']}: test accuracy {results['test'].get('accuracy', float('nan')):.3f}")
+    if "validation" in results:
+        print(f"  best checkpoint {results['best_checkpoint']}, reloaded: validation accuracy "
+              f"{results['validation']['accuracy']:.3f}, the best epoch's")
     seconds = results["seconds"]
     print(f"Seconds: data {seconds['data']:.1f}, features {seconds['features']:.1f}, training {seconds['training']:.1f}")
     if results["skipped"]:

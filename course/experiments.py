@@ -32,13 +32,15 @@ import logging
 import sys
 import time
 import warnings
+from pathlib import Path
 
 from course.dataset import ENV_VAR
-from course.experiment_catalog import EXPERIMENTS, Experiment, ExperimentError, one_line
+from course.experiment_catalog import EXPERIMENTS, SEED, Experiment, ExperimentError, one_line
 from course.experiment_results import output_folder, print_summary, write_results
 from course.learner_functions import file_of, lesson5_namespace, needed_functions, not_started_message
 from course.lesson_runs import Runs, run_lesson
 from course.pipeline import DatasetError
+from course.pretrained import WEIGHTS_ENV_VAR
 from course.training_data import prepare
 from course.working_directory import working_directory
 
@@ -56,6 +58,16 @@ def _at_least(minimum: int, what: str):
         return value
 
     return parse
+
+
+def _weights(text: str) -> str:
+    if text in ("imagenet", "none"):
+        return text
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(
+            f"must be imagenet, none or the path of a weights file; there is no file {text!r}")
+    return str(path.resolve())
 
 
 def build_parser(experiment: Experiment, prog: str) -> argparse.ArgumentParser:
@@ -77,9 +89,13 @@ def build_parser(experiment: Experiment, prog: str) -> argparse.ArgumentParser:
                         help=f"epochs of training per run (default {experiment.epochs}, as the course)")
     parser.add_argument("--limit", type=_at_least(1, "--limit"), metavar="N",
                         help="use at most N images per class and split, for quick runs")
-    parser.add_argument("--weights", choices=("imagenet", "none"), default="imagenet",
-                        help="the base's weights: imagenet (downloaded once, 80 MB) or none (random: it runs, "
-                             "but learns little)")
+    parser.add_argument("--weights", type=_weights, default="imagenet", metavar="imagenet|none|PATH",
+                        help="the base's weights: imagenet (downloaded once, 80 MB, or the file "
+                             f"${WEIGHTS_ENV_VAR} names), none (random: it runs, but learns nothing), "
+                             "or the path of a weights file for Xception without its top")
+    parser.add_argument("--seed", type=_at_least(0, "--seed"), default=SEED, metavar="N",
+                        help=f"the seed of the new layers' initial weights and of the order of the batches "
+                             f"(default {SEED}); training is random, so compare a few")
     parser.add_argument("--no-cache", action="store_true",
                         help="train the full model on the photos every epoch, as the course does (slow)")
     parser.add_argument("--cache-dir", metavar="DIR", help="where the features are cached")
@@ -152,11 +168,12 @@ def _run(experiment: Experiment, namespace: dict, args) -> dict:
 
     data = prepare(experiment, args)
     out = output_folder(args, experiment.lesson)
-    runs = Runs(data, args.epochs)
+    runs = Runs(data, args.epochs, args.seed)
     mode = "cached features" if data.cached else "full model on the photos (--no-cache)"
     print(
         f"{experiment.title} ({own_file}): {experiment.summary}; {args.epochs} epochs per run on "
-        f"{data.counts['train']} training and {data.counts['validation']} validation images, {mode}.",
+        f"{data.counts['train']} training and {data.counts['validation']} validation images, {mode}, "
+        f"seed {args.seed}.",
         flush=True,
     )
     started = time.perf_counter()

@@ -24,6 +24,7 @@ the vectors they would see on top of Xception.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -59,7 +60,8 @@ def cache_dir(path: Path | str | None = None) -> Path:
 
 
 def base_model(weights: str, input_size: int):
-    """Xception without its top at `input_size`: ImageNet weights, or ("none") seeded random ones."""
+    """Xception without its top at `input_size`: ImageNet weights ("imagenet"), seeded random
+    ones ("none"), or those of a weights file (its path)."""
     import keras
 
     from course import pretrained
@@ -68,8 +70,28 @@ def base_model(weights: str, input_size: int):
         keras.utils.set_random_seed(RANDOM_WEIGHTS_SEED)
     return pretrained.xception(
         input_shape=(input_size, input_size, 3), include_top=False,
-        weights="imagenet" if weights == "imagenet" else None,
+        weights=None if weights == "none" else weights,
     )
+
+
+def weights_label(weights: str) -> str:
+    """The weights as the cache names them: "imagenet" (downloaded, or the file
+    $XCEPTION_NOTOP_WEIGHTS names: the same numbers), "none", or, for a weights file, its
+    SHA-256 digest, so that another file under the same name never reuses its features."""
+    if weights in ("imagenet", "none"):
+        return weights
+    status = os.stat(weights)
+    return f"file-{_file_digest(os.path.abspath(weights), status.st_size, status.st_mtime_ns)[:16]}"
+
+
+@functools.lru_cache(maxsize=8)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 of a file, read once per (path, size, modification time): 80 MB take a while."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def feature_extractor(base):
@@ -118,6 +140,7 @@ def cache_key(images: ImageList, weights: str, input_size: int) -> str:
     """What the features of `images` depend on, hashed."""
     import keras
 
+    weights = weights_label(weights)
     if len(images.sizes) != len(images.files):
         raise ValueError("the image list has no file sizes: make it with course.pipeline.list_images")
     description = {
@@ -138,7 +161,7 @@ def cache_key(images: ImageList, weights: str, input_size: int) -> str:
 
 def cache_path(folder: Path, images: ImageList, weights: str, input_size: int) -> Path:
     key = cache_key(images, weights, input_size)
-    return folder / f"{images.split}-{weights}-{input_size}px-{len(images)}-{key[:20]}.npz"
+    return folder / f"{images.split}-{weights_label(weights)}-{input_size}px-{len(images)}-{key[:20]}.npz"
 
 
 def _digest(features: np.ndarray, labels: np.ndarray) -> str:

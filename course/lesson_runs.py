@@ -16,14 +16,14 @@ from course.training_data import Data
 class Runs:
     """Model building and fitting as every experiment does it."""
 
-    def __init__(self, data: Data, epochs: int):
-        self.data, self.epochs = data, epochs
+    def __init__(self, data: Data, epochs: int, seed: int = SEED):
+        self.data, self.epochs, self.seed = data, epochs, seed
 
     def build(self, function, **kwargs):
-        """The learner's model: fresh weights from the same seed, on the cached or the real base."""
+        """The learner's model: fresh weights from the run's seed, on the cached or the real base."""
         import keras
 
-        keras.utils.set_random_seed(SEED)
+        keras.utils.set_random_seed(self.seed)
         try:
             return function(
                 input_size=self.data.input_size, base_model=self.data.new_base(),
@@ -124,9 +124,7 @@ def run_lesson(experiment: Experiment, namespace: dict, runs: Runs, out: Path):
         return scores, best, figure, extra
 
     if lesson == "lesson7":
-        import keras
-
-        folder = out / "lesson7-checkpoints" / time.strftime("run-%Y%m%d-%H%M%S")
+        folder = out / "lesson7-checkpoints" / time.strftime(f"run-%Y%m%d-%H%M%S-seed{runs.seed}")
         folder.mkdir(parents=True)
         template = str(folder / "xception_v1_{epoch:02d}_{val_accuracy:.3f}.keras")
         model = runs.build(lesson5["build_transfer_model"], learning_rate=0.001)
@@ -138,14 +136,15 @@ def run_lesson(experiment: Experiment, namespace: dict, runs: Runs, out: Path):
                 f"Check it with `uv run python -m grader {lesson}`."
             )
         best_path = Path(found)
-        print(f"Best checkpoint: {best_path.name}; evaluating it on the test split.", flush=True)
-        test = keras.models.load_model(best_path).evaluate(runs.data.test, return_dict=True)
+        print(f"Best checkpoint: {best_path.name}; evaluating it on the validation split.", flush=True)
+        validation = check_reloaded(best_path, runs.data.validation, history, runs.data.counts["validation"],
+                                    lesson)
         epoch = re.search(r"_(\d+)_", best_path.name)
         extra = {
             "checkpoints": sorted(p.name for p in folder.iterdir()),
             "checkpoint_folder": str(folder),
             "best_checkpoint": best_path.name,
-            "test": {name: float(value) for name, value in test.items()},
+            "validation": validation,
         }
         marked = int(epoch.group(1)) if epoch else None
         return {0.001: history}, 0.001, _plot_history(history, "8.7: checkpointed training", marked), extra
@@ -166,6 +165,29 @@ def run_lesson(experiment: Experiment, namespace: dict, runs: Runs, out: Path):
         return scores, _best(scores), _plot_keys(scores, experiment.key), extra
 
     raise ValueError(lesson)
+
+
+def check_reloaded(path: Path, validation, history: dict, images: int, lesson: str) -> dict:
+    """The checkpoint at `path`, reloaded and evaluated on `validation`: its metrics, or a
+    one-line error when its accuracy is not the best `val_accuracy` of `history`.
+
+    The test split stays untouched until the final model: the reloaded file is
+    checked where it was chosen. The same model on the same photos gives the
+    same count of right answers, so the two may differ by float rounding only,
+    far less than one photo in `images`.
+    """
+    import keras
+
+    evaluated = keras.models.load_model(path).evaluate(validation, return_dict=True, verbose=0)
+    metrics = {name: float(value) for name, value in evaluated.items()}
+    best = max(float(x) for x in history["val_accuracy"])
+    if abs(metrics["accuracy"] - best) > 0.5 / images:
+        raise ExperimentError(
+            f"the checkpoint find_best_checkpoint chose, {path.name}, scores {metrics['accuracy']:.4f} on the "
+            f"validation split, but the best epoch scored {best:.4f}: it is not the best epoch's model. "
+            f"Check make_checkpoint and find_best_checkpoint with `uv run python -m grader {lesson}`."
+        )
+    return metrics
 
 
 def _check_scores(scores, function: str, lesson: str) -> None:

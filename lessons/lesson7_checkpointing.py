@@ -169,7 +169,10 @@ def find_best_checkpoint(directory, prefix="xception_v1"):
 # learning rate of 0.001 for 10 epochs and your `make_checkpoint`, writing
 # the checkpoints to a new folder `lesson7-checkpoints/run-<time>/` inside
 # `--out DIR` (or a new temporary folder). Your `find_best_checkpoint` then
-# picks the best file, which is loaded and evaluated on the `test` split.
+# picks the best file, which is loaded and evaluated on the `validation`
+# split: it must score the best epoch's `val_accuracy` again, the check that
+# it is the right file. The `test` split waits until every choice is made;
+# only the final model touches it.
 # `solutions` instead of `lessons` runs the reference; the options are the
 # same as in lesson 8.6 (`--limit 20` for a quick try, `--weights none`
 # without internet).

@@ -159,7 +159,7 @@ FAILED_DOWNLOAD = """
 def test_failed_download_says_where_to_put_the_weights(tmp_path):
     """A real download that fails (no network: a proxy that refuses every connection)
     gives PretrainedWeightsUnavailable, which says where the file goes and mentions weights=None."""
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "keras_home")}
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "keras_home", "xception_notop_weights")}
     unreachable = "http://127.0.0.1:9"
     env.update(HOME=str(tmp_path), HTTP_PROXY=unreachable, HTTPS_PROXY=unreachable, http_proxy=unreachable,
                https_proxy=unreachable, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1",

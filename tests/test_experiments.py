@@ -117,7 +117,8 @@ def test_every_lesson_experiment_runs_with_the_reference(data, cheap_base, run, 
     assert (out / f"{lesson}-plot.png").exists() and (out / f"{lesson}-results.json").exists()
     if lesson == "lesson7":
         assert results["best_checkpoint"].startswith("xception_v1_01_")
-        assert set(results["test"]) >= {"accuracy", "loss"}
+        assert "test" not in results  # the test split waits for the final model
+        assert results["validation"]["accuracy"] == pytest.approx(results["best_val_accuracy"], abs=1e-6)
         assert (out / "lesson7-checkpoints").is_dir()
 
 
@@ -175,7 +176,8 @@ def test_not_implemented_deep_inside_is_one_line(data, cheap_base, run):
     (["--limit", "0"], "--limit must be at least 1; got 0"),
     (["--epochs", "0"], "--epochs must be at least 1"),
     (["--input-size", "32"], "--input-size must be at least 71"),
-    (["--weights", "random"], "invalid choice: 'random'"),
+    (["--weights", "random"], "must be imagenet, none or the path of a weights file; there is no file 'random'"),
+    (["--seed", "-1"], "--seed must be at least 0"),
 ])
 def test_bad_options_are_usage_errors(data, run, argv, message):
     code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(data), *argv)
@@ -202,14 +204,14 @@ def test_bad_dataset_trees_are_named(data, run):
     shutil.rmtree(data / "validation")
     code, _, _, err = run("lesson6", module_of("lesson6"), "--data", str(data), *SMALL)
     assert code == 1 and "has no validation folder" in one_error_line(err)
-    shutil.rmtree(data / "test")
-    code, _, _, err = run("lesson7", module_of("lesson7"), "--data", str(data), *SMALL)
-    assert code == 1 and "has no test folder" in one_error_line(err)
 
 
 def test_weights_that_cannot_be_downloaded_suggest_weights_none(data, run, monkeypatch):
     import keras
 
+    from course import pretrained
+
+    monkeypatch.delenv(pretrained.WEIGHTS_ENV_VAR, raising=False)
     def offline(**kwargs):
         raise Exception("URL fetch failure on https://storage.googleapis.com/...: None -- "
                         "[Errno -3] Temporary failure in name resolution")
@@ -219,7 +221,7 @@ def test_weights_that_cannot_be_downloaded_suggest_weights_none(data, run, monke
     assert code == 1
     line = one_error_line(err)
     assert "could not download Xception's ImageNet weights" in line and "URL fetch failure" in line
-    assert "--weights none" in line
+    assert "--weights none" in line and pretrained.WEIGHTS_ENV_VAR in line
 
 
 def test_out_must_be_a_folder(data, cheap_base, run, tmp_path):
@@ -262,6 +264,164 @@ def test_python_m_solutions_prints_one_json_document(data, tmp_path):
     assert document["settings"]["weights"] == "none" and document["settings"]["cache"] is True
 
 
+# ---------------------------------------------------------------- the test split, the seed, the weights
+
+
+def test_no_lesson_experiment_reads_the_test_split(data, cheap_base, run, monkeypatch, tmp_path):
+    """The choices of 8.5 to 8.9 are made on validation: no experiment lists, decodes or caches
+    `test`, and every one of them runs on a dataset that has none."""
+    import shutil
+
+    from course import training_data
+
+    shutil.rmtree(data / "test")
+    listed = []
+    real_check = training_data.check_dataset
+
+    def recording(root, splits, limit=None):
+        listed.extend(splits)
+        return real_check(root, splits, limit)
+
+    monkeypatch.setattr(training_data, "check_dataset", recording)
+    cache = tmp_path / "cache"
+    for lesson in ("lesson5", "lesson6", "lesson7", "lesson8", "lesson9"):
+        code, _, _, err = run(lesson, module_of(lesson), "--data", str(data), *SMALL, "--epochs", "1",
+                              cache_dir=cache)
+        assert code == 0, err
+    assert set(listed) == {"train", "validation"}
+    assert not [path for path in cache.iterdir() if path.name.startswith("test-")]
+
+
+def test_the_final_model_alone_reads_the_test_split_once_per_seed(data, cheap_base, monkeypatch, tmp_path):
+    import keras
+
+    from course import training_data
+
+    sys.path.insert(0, str(catalog.PROJECT_ROOT / "scripts"))
+    try:
+        import final_model
+    finally:
+        sys.path.remove(str(catalog.PROJECT_ROOT / "scripts"))
+    evaluated = []
+    real_evaluate = keras.Model.evaluate
+
+    def recording(model, x=None, *args, **kwargs):  # fit evaluates validation_data as x=
+        evaluated.append(x)
+        return real_evaluate(model, x, *args, **kwargs)
+
+    prepared = []
+    real_prepare = training_data.prepare
+
+    def recording_prepare(experiment, args):
+        prepared.append(real_prepare(experiment, args))
+        return prepared[-1]
+
+    monkeypatch.setattr(keras.Model, "evaluate", recording)
+    monkeypatch.setattr(training_data, "prepare", recording_prepare)
+    result = final_model.train_final(data, learning_rate=0.01, size_inner=10, droprate=0.2, seeds=[1, 2],
+                                     epochs=2, weights="none", cache_dir=tmp_path / "cache", input_size=71)
+    assert [run["seed"] for run in result["runs"]] == [1, 2]
+    assert result["images"] == {"train": 18, "validation": 9, "test": 9}
+    tests = [dataset for dataset in evaluated if any(dataset is d.test for d in prepared)]
+    assert len(tests) == 2  # once per seed, after the checkpoint was checked on validation
+    for run_ in result["runs"]:
+        assert set(run_["test"]) >= {"accuracy", "loss"}
+        assert run_["validation"]["accuracy"] == pytest.approx(max(run_["histories"]["final"]["val_accuracy"]))
+
+
+def test_a_reloaded_checkpoint_must_score_the_best_val_accuracy(tmp_path):
+    """The check behind lesson 7's experiment: the chosen file, evaluated on validation, gives the
+    best epoch's val_accuracy back, or the run stops with one line saying it is not that model."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from course.experiment_catalog import ExperimentError
+    from course.lesson_runs import check_reloaded
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(loss="categorical_crossentropy", metrics=["accuracy"])
+    model.layers[0].set_weights([np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2)])
+    x = np.array([[1, 0], [0, 1], [1, 0], [0, 1]], dtype="float32")
+    y = np.array([[1, 0], [0, 1], [0, 1], [0, 1]], dtype="float32")  # three of four right
+    validation = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)
+    path = tmp_path / "xception_v1_02_0.750.keras"
+    model.save(path)
+    metrics = check_reloaded(path, validation, {"val_accuracy": [0.5, 0.75]}, 4, "lesson7")
+    assert metrics["accuracy"] == pytest.approx(0.75)
+    with pytest.raises(ExperimentError) as raised:
+        check_reloaded(path, validation, {"val_accuracy": [0.75, 1.0]}, 4, "lesson7")
+    assert "scores 0.7500 on the validation split, but the best epoch scored 1.0000" in str(raised.value)
+    assert "grader lesson7" in str(raised.value)
+
+
+def test_the_seed_draws_another_run_and_the_same_seed_the_same(data, cheap_base, run):
+    def histories(seed):
+        code, results, _, _ = run("lesson5", module_of("lesson5"), "--data", str(data), *SMALL,
+                                  "--seed", str(seed))
+        assert code == 0 and results["settings"]["seed"] == seed
+        return results["histories"]["0.01"]["loss"]
+
+    first = histories(1)
+    assert histories(1) == pytest.approx(first, rel=1e-5)
+    assert histories(2) != pytest.approx(first, rel=1e-3)
+
+
+@pytest.fixture(scope="module")
+def weights_file(tmp_path_factory):
+    """A weights file for Xception without its top, as Keras saves one (random weights, seeded)."""
+    import keras
+
+    keras.utils.set_random_seed(5)
+    path = tmp_path_factory.mktemp("weights") / "xception_notop.weights.h5"
+    keras.applications.Xception(weights=None, include_top=False, input_shape=(71, 71, 3)).save_weights(path)
+    return path
+
+
+def first_kernel(model):
+    return next(w for w in model.weights if "kernel" in w.path).numpy()
+
+
+def test_weights_path_and_environment_variable_load_the_file(weights_file, monkeypatch):
+    import numpy as np
+
+    from course import pretrained
+
+    from_path = pretrained.xception((71, 71, 3), include_top=False, weights=str(weights_file))
+    monkeypatch.setenv(pretrained.WEIGHTS_ENV_VAR, str(weights_file))
+    from_env = pretrained.xception((71, 71, 3), include_top=False, weights="imagenet")
+    np.testing.assert_array_equal(first_kernel(from_env), first_kernel(from_path))
+    monkeypatch.setenv(pretrained.WEIGHTS_ENV_VAR, str(weights_file.parent / "missing.weights.h5"))
+    with pytest.raises(pretrained.PretrainedWeightsUnavailable) as raised:
+        pretrained.xception((71, 71, 3), include_top=False)
+    assert pretrained.WEIGHTS_ENV_VAR in str(raised.value) and "not a file" in str(raised.value)
+
+
+def test_the_environment_variable_is_for_the_weights_without_the_top(monkeypatch, tmp_path):
+    """The file holds no top, so a model with the top still asks Keras for "imagenet"."""
+    import keras
+
+    from course import pretrained
+
+    asked = []
+    monkeypatch.setattr(keras.applications, "Xception", lambda **kwargs: asked.append(kwargs["weights"]))
+    monkeypatch.setenv(pretrained.WEIGHTS_ENV_VAR, str(tmp_path / "any.weights.h5"))
+    pretrained.xception(include_top=True)
+    monkeypatch.delenv(pretrained.WEIGHTS_ENV_VAR)
+    pretrained.xception(include_top=False)
+    assert asked == ["imagenet", "imagenet"]
+
+
+def test_the_runner_takes_a_weights_file(data, run, weights_file, tmp_path):
+    cache = tmp_path / "cache"
+    code, results, _, err = run("lesson5", module_of("lesson5"), "--data", str(data), "--input-size", "71",
+                                "--epochs", "1", "--weights", str(weights_file), cache_dir=cache)
+    assert code == 0, err
+    assert results["settings"]["weights"] == str(weights_file.resolve())
+    names = sorted(path.name for path in cache.iterdir())
+    assert len(names) == 2 and all("-file-" in name for name in names)  # keyed by the file's digest
+
+
 # ---------------------------------------------------------------- what the lesson prose states
 
 
@@ -276,3 +436,4 @@ def test_lesson6_prose_numbers():
     assert 10 * photos / 40 / 60 == pytest.approx(14, abs=0.5)  # ten epochs: about 14 minutes
     assert 4 * 10 * photos / 40 / 3600 == pytest.approx(1, abs=0.1)  # four rates: about an hour
     assert 27 * 27 * 3 == 2187 and 26 * 26 * 3 < 2048
+

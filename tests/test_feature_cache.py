@@ -161,3 +161,17 @@ def test_random_weights_are_the_same_in_every_run():
     second = features.base_model("none", 71)
     for a, b in zip(first.weights[:3] + first.weights[-3:], second.weights[:3] + second.weights[-3:]):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_a_weights_file_is_keyed_by_its_contents(tmp_path):
+    """`--weights PATH`: features of one file are never reused for another, even under the same name;
+    "imagenet" is the same key whether downloaded or read from $XCEPTION_NOTOP_WEIGHTS."""
+    images = train_list(make_dataset(tmp_path / "data"))
+    weights = tmp_path / "weights.weights.h5"
+    weights.write_bytes(b"first")
+    first = features.cache_key(images, str(weights), SIZE)
+    assert features.weights_label(str(weights)).startswith("file-")
+    assert "-file-" in features.cache_path(tmp_path, images, str(weights), SIZE).name
+    weights.write_bytes(b"another")
+    assert features.cache_key(images, str(weights), SIZE) != first
+    assert features.weights_label("imagenet") == "imagenet" and features.weights_label("none") == "none"
