@@ -1,16 +1,16 @@
 """A learner's notebook as the Python file the grader imports, without running any of it.
 
 Code cells become one Python source, line for line; markdown and raw cells are
-ignored. What IPython would not run as Python (`%matplotlib inline`, `!pip
-install`, `x = !ls`, `%%time` cells, `len?`) is left out: each such line becomes
-a blank line (`pass` when indented, so that its block stays valid), and every
-other line keeps its place. A source map says which cell and line of the notebook each line of the
-source came from, so that messages can point at "cell 7, line 3".
+ignored. IPython magics and shell escapes (`%matplotlib inline`, `!pip install`,
+`x = !ls`, `%%time` cells, `len?`) are not Python and are left out: each such
+line becomes a blank line (`pass` when indented, so that its block stays valid),
+and every other line keeps its place. A source map says which cell and line of
+the notebook each line of the source came from, so that messages can point at
+"cell 7, line 3".
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -81,36 +81,34 @@ def read_cells(text: str) -> list[dict]:
         raise NotebookError(common.NOTEBOOK_INVALID.format(detail=" ".join(str(error).split())[:200])) from None
 
 
-def _ipython_transformer():
-    """IPython's own rewriting of magics and shell escapes into Python calls, minus its clean-ups
-    (removing a common indent, prompts), which would change ordinary lines too."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    manager = TransformerManager()
-    manager.cleanup_transforms = []
-    return manager
-
-
 def without_magics(cell: str) -> tuple[list[str], int]:
-    """The lines of `cell` (each ending in a newline) with what IPython would rewrite left out,
-    and how many lines were left out. Lines IPython keeps as they are stay byte for byte."""
-    if not cell.strip():
+    """The lines of `cell` (each ending in a newline) with its magics and shell escapes left out,
+    and how many lines were left out. Jupytext decides what is a magic, as it does when it writes
+    a notebook as a script; lines inside a string are never one. Other lines stay byte for byte."""
+    from jupytext.magics import is_magic
+    from jupytext.stringparser import StringParser
+
+    lines = cell.splitlines(keepends=True)
+    if not lines or not cell.strip():
         return [], 0
-    original = cell.splitlines(keepends=True)
-    original[-1] = original[-1].rstrip("\r\n") + "\n"
-    rewritten = _ipython_transformer().transform_cell("".join(original)).splitlines(keepends=True)
-    kept, dropped = [], 0
-    matcher = difflib.SequenceMatcher(None, original, rewritten, autojunk=False)
-    for tag, start, end, _, _ in matcher.get_opcodes():
-        if tag == "equal":
-            kept += original[start:end]
-        elif tag in ("replace", "delete"):
-            # An indented magic may be all its block holds: `pass` keeps the block. At the top
-            # level a blank line does, and keeps `from __future__` imports valid below it.
-            first = original[start]
-            indent = first[: len(first) - len(first.lstrip())]
-            kept += [indent + "pass\n" if indent else "\n"] + ["\n"] * (end - start - 1)
-            dropped += end - start
+    lines[-1] = lines[-1].rstrip("\r\n") + "\n"
+    if lines[0].startswith("%%"):  # a cell magic: the whole cell is its input, not Python
+        return ["\n"] * len(lines), len(lines)
+    parser, kept, dropped, continued = StringParser("python"), [], 0, False
+    for line in lines:
+        text = line.rstrip("\r\n")
+        starts = not continued and not parser.is_quoted() and not text.lstrip().startswith("#") \
+            and is_magic(text, "python", explicitly_code=True)
+        if not (starts or continued):
+            kept.append(line)
+            parser.read_line(line)
+            continue
+        # An indented magic may be all its block holds: `pass` keeps the block. At the top
+        # level a blank line does, and keeps `from __future__` imports valid below it.
+        indent = text[: len(text) - len(text.lstrip())]
+        kept.append(indent + "pass\n" if starts and indent else "\n")
+        dropped += 1
+        continued = text.endswith("\\")  # `!pip install \` goes on on the next line
     return kept, dropped
 
 
