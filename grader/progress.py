@@ -11,16 +11,18 @@ import ast
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from grader import api, catalog, report
+from grader import api, catalog, notebooks, report, submissions
 from grader.messages import common
 from grader.results import LessonResult
 
 
 def stubs_untouched(path: Path, lesson: catalog.Lesson) -> bool:
-    """True when every function the learner writes still ends in `raise NotImplementedError`."""
+    """True when every function the learner writes still ends in `raise NotImplementedError`
+    (in a .py file, or in the code cells of a notebook)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except SyntaxError:
+        tree = ast.parse(notebooks.convert(text).source if path.suffix == notebooks.SUFFIX else text)
+    except (SyntaxError, notebooks.NotebookError):
         return False
     bodies = {node.name: node.body for node in tree.body if isinstance(node, ast.FunctionDef)}
     return all(
@@ -47,7 +49,7 @@ def progress_rows(folder: Path) -> list[tuple[catalog.Lesson, str, str]]:
     rows = []
     for lesson in catalog.LESSONS:
         result = graded.get(lesson.id)
-        status = status_of(result, folder / lesson.filename, lesson)
+        status = status_of(result, submissions.choose(lesson, folder).path, lesson)
         score = f"{result.score:g}/{result.max_score:g}" if result else common.PROGRESS_UNGRADED
         rows.append((lesson, status, score))
     return rows

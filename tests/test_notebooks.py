@@ -216,6 +216,16 @@ def test_a_single_file_is_graded_as_the_lesson_its_name_names(tmp_path):
     assert unnamed.returncode == 2 and unnamed.stderr.count("\n") == 1
 
 
+def test_progress_reads_lessons_handed_in_as_notebooks(tmp_path):
+    write_notebook(notebook_of(catalog.SOLUTIONS_DIR / LESSON1.filename), tmp_path, LESSON1)
+    lesson5 = catalog.BY_ID["lesson5"]
+    write_notebook(notebook_of(catalog.LESSONS_DIR / lesson5.filename), tmp_path, lesson5)
+    completed = run_grader("--submission", str(tmp_path))
+    rows = {line.split()[0]: line for line in completed.stdout.splitlines() if line.startswith("  8.")}
+    assert common.PROGRESS_DONE in rows["8.1"] and common.PROGRESS_NOT_STARTED in rows["8.5"], completed.stdout
+    assert common.PROGRESS_MISSING in rows["8.2"], completed.stdout
+
+
 # --- broken notebooks -----------------------------------------------------------------------
 
 CORRUPT = {
