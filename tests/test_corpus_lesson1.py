@@ -3,7 +3,7 @@
 import pytest
 
 from grader.messages import lesson1 as M
-from tests.submissions import assert_mistake_named, assert_passes
+from tests.submissions import assert_mistake_named, assert_only_check_fails, assert_passes
 
 WRONG = {
     "classes in reverse order": (M.CLASSES_UNSORTED, """
@@ -85,6 +85,11 @@ WRONG = {
                 }
             return counts
         """),
+    "a Path turned into a different listing": (M.CLASSES_PATH_DIFFERS, """
+        _list = list_classes
+        def list_classes(data_dir):
+            return _list(data_dir) if isinstance(data_dir, str) else _list(data_dir)[:-1]
+        """),
 }
 
 CORRECT = {
@@ -117,12 +122,23 @@ CORRECT = {
         """,
 }
 
+# Mistakes that belong to one check: every other check still passes.
+ONLY_ONE_CHECK_FAILS = {
+    "classes in reverse order": "check_classes_sorted",
+    "files listed as classes": "check_classes_sorted",
+    "extensions matched case-sensitively": "check_count_images",
+    "every file counted": "check_count_images",
+    "a split that does not exist": "check_count_only_existing_splits",
+}
+
 
 @pytest.mark.parametrize("case", WRONG)
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson1", source)
     assert_mistake_named(result, mistake)
+    if case in ONLY_ONE_CHECK_FAILS:
+        assert_only_check_fails(result, ONLY_ONE_CHECK_FAILS[case])
 
 
 @pytest.mark.parametrize("case", CORRECT)

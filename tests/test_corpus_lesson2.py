@@ -3,7 +3,7 @@
 import pytest
 
 from grader.messages import lesson2 as M
-from tests.submissions import assert_mistake_named, assert_passes
+from tests.submissions import assert_mistake_named, assert_only_check_fails, assert_passes
 
 PIL_LOADER = """
     def load_image_array(path, target_size=(150, 150)):
@@ -45,11 +45,21 @@ CORRECT = {
 }
 
 
+# Mistakes that belong to one check: every other check still passes.
+ONLY_ONE_CHECK_FAILS = {
+    "float32 pixels": "check_rgb_uint8",
+    "scaled to 0-1": "check_rgb_uint8",
+    "BGR order": "check_rgb_uint8",
+}
+
+
 @pytest.mark.parametrize("case", WRONG)
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson2", source)
     assert_mistake_named(result, mistake)
+    if case in ONLY_ONE_CHECK_FAILS:
+        assert_only_check_fails(result, ONLY_ONE_CHECK_FAILS[case])
 
 
 @pytest.mark.parametrize("case", CORRECT)

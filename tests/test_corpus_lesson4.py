@@ -29,11 +29,17 @@ KERAS_PAD = """out_h, out_w = -(-h // stride), -(-w // stride)
 WRONG_SIDE_PAD = KERAS_PAD.replace("(ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2)",
                                    "(ph - ph // 2, ph // 2), (pw - pw // 2, pw // 2)")
 SYMMETRIC_PAD = "image = np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2), (0, 0)))"
+KERAS_LOOP = LOOP_CONV.format(pad=KERAS_PAD, flip="")
+WINDOW_SUM = "np.sum(patch * kernels[:, :, :, k])"
 
 WRONG = {
     "flipped kernel (true convolution)": (M.CONV_FLIPPED, LOOP_CONV.format(pad=KERAS_PAD, flip="[::-1, ::-1]")),
     "same padding on the top-left": (M.CONV_SAME_SIDE, LOOP_CONV.format(pad=WRONG_SIDE_PAD, flip="")),
     "same padding of k // 2 on both sides": (M.CONV_SAME_SHAPE, LOOP_CONV.format(pad=SYMMETRIC_PAD, flip="")),
+    "only the first input channel used": (M.CONV_CHANNELS, KERAS_LOOP.replace(
+        WINDOW_SUM, "np.sum(patch[:, :, 0] * kernels[:, :, 0, k])")),
+    # Wrong for one input channel too: not a channel mistake, so the difference itself is named.
+    "a bias of 1 added": (common.WRONG_VALUES, KERAS_LOOP.replace(WINDOW_SUM, WINDOW_SUM + " + 1")),
     "stride ignored": (M.CONV_STRIDE_IGNORED, """
         _keras_conv = conv2d
         def conv2d(image, kernels, stride=1, padding="valid"):
@@ -74,6 +80,14 @@ WRONG = {
         _pool = max_pool2d
         def max_pool2d(x, pool_size=2, stride=None):
             return _pool(x, pool_size, stride or 1)
+        """),
+    "pooling windows past the edge (rounded up)": (M.POOL_SHAPE, """
+        def max_pool2d(x, pool_size=2, stride=None):
+            stride = stride or pool_size
+            h, w, c = x.shape
+            rows, cols = -(-(h - pool_size) // stride) + 1, -(-(w - pool_size) // stride) + 1
+            return np.array([[x[i*stride:i*stride+pool_size, j*stride:j*stride+pool_size].max(axis=(0, 1))
+                              for j in range(cols)] for i in range(rows)])
         """),
     "average instead of max": (M.POOL_AVERAGE, """
         def max_pool2d(x, pool_size=2, stride=None):

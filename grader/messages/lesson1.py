@@ -8,6 +8,10 @@ CLASSES_INCLUDE_FILES = (
     "and hidden entries whose names start with a dot."
 )
 CLASSES_WRONG = "list_classes returned {got}; the class folders in train/ are {expected}."
+CLASSES_PATH_DIFFERS = (
+    "list_classes gives {got} for the folder as a pathlib.Path, but {with_str} for the same folder "
+    "as a string; it should give the same for both."
+)
 MISSING_NOT_RAISED = "list_classes({path!r}) returned {got} for a folder that does not exist; it should raise FileNotFoundError."
 MISSING_WRONG_ERROR = "for a missing folder, list_classes raised {error}; it should raise FileNotFoundError."
 MISSING_PATH_NOT_NAMED = (
