@@ -67,9 +67,11 @@ def read_cells(text: str) -> list[dict]:
 
     try:
         document = json.loads(text)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise NotebookError(common.NOTEBOOK_NOT_JSON.format(line=error.lineno, column=error.colno, detail=error.msg)) \
             from None
+    except RecursionError:  # JSON nested deeper than Python parses: no notebook is
+        raise NotebookError(common.NOTEBOOK_INVALID.format(detail="nested too deeply")) from None
     version = document.get("nbformat") if isinstance(document, dict) else None
     if version not in READABLE_VERSIONS:
         found = f"nbformat {version!r}" if isinstance(document, dict) and "nbformat" in document else "no nbformat field"

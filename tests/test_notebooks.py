@@ -234,6 +234,7 @@ CORRUPT = {
     "nbformat 5": json.dumps({"nbformat": 5, "nbformat_minor": 0, "metadata": {}, "cells": []}),
     "no nbformat": json.dumps({"metadata": {}, "cells": []}),
     "broken cells": json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": 3}),
+    "nested too deeply": "[" * 100_000 + "]" * 100_000,
 }
 
 
