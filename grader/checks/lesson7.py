@@ -9,12 +9,21 @@ whether it saved only the improvements (epochs 1, 2 and 4). The model is
 compiled with the `accuracy` metric, so `mode="auto"` is as good as
 `mode="max"`. The files must be whole models (`.keras`, loadable with
 `keras.models.load_model`); Keras itself refuses `save_weights_only=True`
-with a `.keras` name.
+with a `.keras` name. The fit is a self-contained stand-in that hands back plain
+data (the files written, the callback's settings). The default-name check judges
+which epochs are saved and that they load; the given-filepath check judges only
+where the files go, so a wrong `monitor` is reported once.
 
 `find_best_checkpoint` gets folders with decoys (other extensions, other
-prefixes, a folder named like a checkpoint), ties, and modification times set so
-that the newest file and the highest epoch are never the best. It must return a
-`pathlib.Path` (the contract's type: a `str` has no `.name`).
+prefixes), ties, and modification times set so that the newest, the oldest, the
+highest and the lowest epoch are never the best. No folder is named like a
+checkpoint: Keras 3 writes checkpoints as files, so a correct glob or regex
+that does not skip folders passes. The highest-accuracy check also asks for a
+`pathlib.Path` inside the folder (the contract's type: a `str` has no `.name`);
+the other checks compare only the name chosen, so that mistake is reported
+once. The number check first asks which of two equally accurate epochs the
+learner keeps, and judges "numbers, not text" against that choice, so a tie
+broken the wrong way is reported by the tie check alone.
 
 TensorFlow is imported inside the checks only.
 """
@@ -80,50 +89,73 @@ def shown_epochs(epochs):
     return ", ".join(map(str, epochs)) if epochs else "none"
 
 
-def judge_checkpoint(checkpoint, call, root, target, pattern):
-    """The fit with `checkpoint` wrote the improving epochs at `target / pattern`, nothing else under `root`."""
-    __tracebackhide__ = True
+def run_checkpoint(checkpoint, root):
+    """The stand-in fit, run in `root / "work"` with `checkpoint`: what it did, as plain data."""
     import keras
 
-    if not isinstance(checkpoint, keras.callbacks.ModelCheckpoint):
-        fail(M.NOT_CHECKPOINT, call=call, got=describe(checkpoint))
+    ran = {"is_checkpoint": isinstance(checkpoint, keras.callbacks.ModelCheckpoint),
+           "type": describe(checkpoint), "fit_error": None, "written": []}
+    if not ran["is_checkpoint"]:
+        return ran
+    ran["monitor"] = getattr(checkpoint, "monitor", None)
+    ran["save_best_only"] = getattr(checkpoint, "save_best_only", None)
+    (root / "work").mkdir(exist_ok=True)
     with working_directory(root / "work"):
         try:
             fit_with(checkpoint)
         except Exception as error:  # raised by Keras on the learner's settings, e.g. a bad filepath
-            fail(M.FIT_FAILED, call=call, error=type(error).__name__, detail=" ".join(str(error).split())[:300])
+            ran["fit_error"] = (type(error).__name__, " ".join(str(error).split())[:300])
+    ran["written"] = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+    return ran
+
+
+def expect_saved_where_told(ran, call, root, target, pattern):
+    """The fit wrote files, all of them at `target / pattern`; returns {epoch: path} of the files
+    the pattern names for each epoch (written or not)."""
+    __tracebackhide__ = True
+    if not ran["is_checkpoint"]:
+        fail(M.NOT_CHECKPOINT, call=call, got=ran["type"])
+    if ran["fit_error"]:
+        error, detail = ran["fit_error"]
+        fail(M.FIT_FAILED, call=call, error=error, detail=detail)
     wanted = {epoch: target / expected_name(pattern, epoch) for epoch in range(1, EPOCHS + 1)}
-    written = sorted(path for path in root.rglob("*") if path.is_file())
-    saved = [epoch for epoch, path in wanted.items() if path.is_file()]
-    stray = [path for path in written if path not in wanted.values()]
-    expected = ", ".join(wanted[epoch].name for epoch in BEST_EPOCHS)
-    if not written:
+    if not ran["written"]:
+        expected = ", ".join(wanted[epoch].name for epoch in BEST_EPOCHS)
         fail(M.NOTHING_SAVED, call=call, history=HISTORY, expected=expected)
+    names = {path.relative_to(root).as_posix() for path in wanted.values()}
+    stray = [name for name in ran["written"] if name not in names]
     if stray:
-        fail(M.IGNORES_FILEPATH, call=call, got=", ".join(str(p.relative_to(root)) for p in stray[:4]),
+        fail(M.IGNORES_FILEPATH, call=call, got=", ".join(stray[:4]),
              expected=str(target.relative_to(root) / pattern) if target != root / "work" else pattern)
-    if saved != BEST_EPOCHS:
-        shown = {"got": shown_epochs(saved), "expected": shown_epochs(BEST_EPOCHS), "history": HISTORY}
-        if saved == list(wanted) and not getattr(checkpoint, "save_best_only", True):
-            fail(M.SAVES_EVERY_EPOCH, **shown)
-        monitor = getattr(checkpoint, "monitor", None)
-        if monitor != "val_accuracy":
-            fail(M.WRONG_MONITOR, monitor=monitor, **shown)
-        if saved == list(wanted):
-            fail(M.SAVES_EVERY_EPOCH, **shown)
-        if saved == [1]:
-            fail(M.WRONG_DIRECTION, **shown)
-        fail(M.WRONG_EPOCHS, **shown)
-    return wanted[BEST_EPOCHS[-1]]
+    return wanted
+
+
+def expect_best_epochs_saved(ran, root, wanted):
+    """The files written are those of the epochs where val_accuracy reached a new maximum."""
+    __tracebackhide__ = True
+    saved = [epoch for epoch, path in wanted.items() if path.relative_to(root).as_posix() in ran["written"]]
+    if saved == BEST_EPOCHS:
+        return
+    shown = {"got": shown_epochs(saved), "expected": shown_epochs(BEST_EPOCHS), "history": HISTORY}
+    if saved == list(wanted) and not ran["save_best_only"]:
+        fail(M.SAVES_EVERY_EPOCH, **shown)
+    if ran["monitor"] != "val_accuracy":
+        fail(M.WRONG_MONITOR, monitor=ran["monitor"], **shown)
+    if saved == list(wanted):
+        fail(M.SAVES_EVERY_EPOCH, **shown)
+    if saved == [1]:
+        fail(M.WRONG_DIRECTION, **shown)
+    fail(M.WRONG_EPOCHS, **shown)
 
 
 def check_checkpoint_default_name(student, reference, tmp_path):
     """make_checkpoint() saves xception_v1_01_0.500.keras, _02_0.700 and _04_0.800 while val_accuracy goes 0.5, 0.7, 0.6, 0.8"""
-    checkpoint = student.make_checkpoint()
+    ran = run_checkpoint(student.make_checkpoint(), tmp_path)
+    wanted = expect_saved_where_told(ran, "", tmp_path, tmp_path / "work", DEFAULT_PATTERN)
+    expect_best_epochs_saved(ran, tmp_path, wanted)
     import keras
 
-    (tmp_path / "work").mkdir()
-    best = judge_checkpoint(checkpoint, "", tmp_path, tmp_path / "work", DEFAULT_PATTERN)
+    best = wanted[BEST_EPOCHS[-1]]
     try:
         keras.models.load_model(best)
     except Exception as error:  # whatever Keras raises for a file that is not a model
@@ -131,25 +163,20 @@ def check_checkpoint_default_name(student, reference, tmp_path):
 
 
 def check_checkpoint_given_filepath(student, reference, tmp_path):
-    """make_checkpoint(filepath) saves at that filepath (another folder and name pattern), only on a new best val_accuracy"""
+    """make_checkpoint(filepath) saves at that filepath (another folder and name pattern)"""
     pattern = "clothes_{epoch}_{val_accuracy:.2f}.keras"
     target = tmp_path / "runs"
-    checkpoint = student.make_checkpoint(str(target / pattern))
-    (tmp_path / "work").mkdir()
-    judge_checkpoint(checkpoint, f"'.../runs/{pattern}'", tmp_path, target, pattern)
+    ran = run_checkpoint(student.make_checkpoint(str(target / pattern)), tmp_path)
+    expect_saved_where_told(ran, f"'.../runs/{pattern}'", tmp_path, target, pattern)
 
 
 # --------------------------------------------------------------- find_best_checkpoint
 
 
-def make_folder(folder, names, folders=()):
-    """Files `names` written in this order (each a minute after the one before), and
-    subfolders `folders` (dated before every file)."""
+def make_folder(folder, names):
+    """Files `names` written in this order, each a minute after the one before."""
     folder.mkdir(parents=True, exist_ok=True)
     start = time.time() - 3600
-    for name in folders:
-        (folder / name).mkdir()
-        os.utime(folder / name, (start - 60, start - 60))
     for i, name in enumerate(names):
         path = folder / name
         path.write_bytes(b"PK\x03\x04 not really a model")
@@ -157,14 +184,10 @@ def make_folder(folder, names, folders=()):
     return folder
 
 
-def shown_names(names, folders=()):
-    return ", ".join([*names, *(f"{name}/" for name in folders)])
-
-
-def judge_best(got, folder, expected, names, traps=None, folders=(), prefix="xception_v1"):
-    """`got` is the Path of `folder / expected`; a wrong choice found in `traps` names its mistake."""
+def judge_best(got, expected, names, traps=None, prefix="xception_v1"):
+    """`got` names the file `expected`; a wrong choice found in `traps` names its mistake."""
     __tracebackhide__ = True
-    listing = shown_names(names, folders)
+    listing = ", ".join(names)
     if got is None:
         fail(M.BEST_NONE, names=listing, expected=expected)
     if not isinstance(got, (str, os.PathLike)):
@@ -173,28 +196,30 @@ def judge_best(got, folder, expected, names, traps=None, folders=(), prefix="xce
     if chosen != expected:
         template = (traps or {}).get(chosen, M.BEST_WRONG)
         fail(template, got=chosen, expected=expected, names=listing, prefix=prefix)
-    if not isinstance(got, Path):
-        fail(M.BEST_NOT_PATH, got=f"{type(got).__name__} {got!r}")
-    if Path(got).resolve() != (folder / expected).resolve():
-        fail(M.BEST_NAME_ONLY, got=repr(str(got)))
 
 
 def check_best_highest_accuracy(student, reference, tmp_path):
     """find_best_checkpoint returns the Path of the highest val_accuracy, not the newest file or the last epoch"""
-    names = [  # oldest first
+    names = [  # oldest first: the oldest, newest, highest and lowest epoch are each another file
+        "xception_v1_04_0.700.keras",
+        "xception_v1_02_0.804.keras",  # the best
+        "xception_v1_06_0.731.keras",
         "xception_v1_03_0.550.keras",
-        "xception_v1_02_0.804.keras",
-        "xception_v1_05_0.731.keras",
-        "xception_v1_01_0.612.keras",
+        "xception_v1_01_0.652.keras",
+        "xception_v1_05_0.690.keras",
     ]
     folder = make_folder(tmp_path / "models", names)
     got = student.find_best_checkpoint(str(folder))
-    traps = {names[0]: M.BEST_LOWEST, names[2]: M.BEST_LAST_EPOCH, names[3]: M.BEST_NEWEST}
-    judge_best(got, folder, names[1], names, traps)
+    traps = {names[3]: M.BEST_LOWEST, names[2]: M.BEST_LAST_EPOCH, names[5]: M.BEST_NEWEST}
+    judge_best(got, names[1], names, traps)
+    if not isinstance(got, Path):
+        fail(M.BEST_NOT_PATH, got=f"{type(got).__name__} {got!r}")
+    if got.resolve() != (folder / names[1]).resolve():
+        fail(M.BEST_NAME_ONLY, got=repr(str(got)))
 
 
 def check_best_ignores_other_files(student, reference, tmp_path):
-    """find_best_checkpoint ignores other extensions, other prefixes and a folder named like a checkpoint"""
+    """find_best_checkpoint ignores other extensions and other prefixes"""
     names = [  # oldest first
         "xception_v1_03_0.900.txt",
         "other_prefix_05_0.950.keras",
@@ -205,8 +230,7 @@ def check_best_ignores_other_files(student, reference, tmp_path):
         "xception_v1_06_0.930.keras.bak",
         "xception_v1_notes.keras",
     ]
-    folders = ["xception_v1_09_0.990.keras"]
-    folder = make_folder(tmp_path / "models", names, folders)
+    folder = make_folder(tmp_path / "models", names)
     try:
         got = student.find_best_checkpoint(folder)
     except (ValueError, IndexError) as error:
@@ -216,9 +240,8 @@ def check_best_ignores_other_files(student, reference, tmp_path):
     traps = {
         names[0]: M.WRONG_EXTENSION, names[6]: M.WRONG_EXTENSION,
         names[1]: M.OTHER_PREFIX, names[3]: M.OTHER_PREFIX, names[5]: M.OTHER_PREFIX,
-        folders[0]: M.FOLDER_PICKED,
     }
-    judge_best(got, folder, "xception_v1_04_0.820.keras", names, traps, folders)
+    judge_best(got, "xception_v1_04_0.820.keras", names, traps)
 
 
 def check_best_counts_h5(student, reference, tmp_path):
@@ -226,7 +249,7 @@ def check_best_counts_h5(student, reference, tmp_path):
     names = ["xception_v1_02_0.750.keras", "xception_v1_03_0.880.h5", "xception_v1_01_0.700.keras"]
     folder = make_folder(tmp_path / "models", names)
     got = student.find_best_checkpoint(folder)
-    judge_best(got, folder, names[1], names, {names[0]: M.IGNORES_H5})
+    judge_best(got, names[1], names, {names[0]: M.IGNORES_H5})
 
 
 def check_best_tie_later_epoch(student, reference, tmp_path):
@@ -244,21 +267,43 @@ def check_best_tie_later_epoch(student, reference, tmp_path):
         got = student.find_best_checkpoint(folder)
         best = expected.rsplit("_", 1)[1]
         traps = {name: M.TIE_EARLIER for name in names if name.endswith(best) and name != expected}
-        judge_best(got, folder, expected, names, traps)
+        judge_best(got, expected, names, traps)
 
 
-def check_best_compares_numbers(student, reference, tmp_path):
-    """find_best_checkpoint compares numbers, not text: epoch 10 is after epoch 9, and 0.9 equals 0.90"""
-    cases = [
+def tie_kept(student, folder):
+    """Which of two equally accurate checkpoints the learner keeps: "later", "earlier", or None
+    when it keeps neither (a mistake the other checks name)."""
+    names = ["xception_v1_07_0.800.keras", "xception_v1_03_0.800.keras", "xception_v1_05_0.700.keras"]
+    got = student.find_best_checkpoint(make_folder(folder, names))
+    chosen = Path(got).name if isinstance(got, (str, os.PathLike)) else None
+    return {names[0]: "later", names[1]: "earlier"}.get(chosen)
+
+
+# Folders where comparing text instead of numbers picks another file, for either way of breaking a
+# tie: (files oldest first, the file numbers pick, the file text picks).
+NUMBER_CASES = {
+    "later": [
         (["xception_v1_8_0.800.keras", "xception_v1_10_0.850.keras", "xception_v1_9_0.850.keras"],
          "xception_v1_10_0.850.keras", {"xception_v1_9_0.850.keras": M.EPOCH_AS_STRING}),
         (["xception_v1_05_0.85.keras", "xception_v1_08_0.9.keras", "xception_v1_03_0.90.keras"],
          "xception_v1_08_0.9.keras", {"xception_v1_03_0.90.keras": M.ACCURACY_AS_STRING}),
-    ]
-    for i, (names, expected, traps) in enumerate(cases):
+    ],
+    "earlier": [
+        (["xception_v1_8_0.800.keras", "xception_v1_10_0.850.keras", "xception_v1_9_0.850.keras"],
+         "xception_v1_9_0.850.keras", {"xception_v1_10_0.850.keras": M.EPOCH_AS_STRING}),
+        (["xception_v1_05_0.85.keras", "xception_v1_03_0.9.keras", "xception_v1_08_0.90.keras"],
+         "xception_v1_03_0.9.keras", {"xception_v1_08_0.90.keras": M.ACCURACY_AS_STRING}),
+    ],
+}
+
+
+def check_best_compares_numbers(student, reference, tmp_path):
+    """find_best_checkpoint compares numbers, not text: epoch 10 is after epoch 9, and 0.9 equals 0.90"""
+    kept = tie_kept(student, tmp_path / "tie")
+    for i, (names, expected, traps) in enumerate(NUMBER_CASES[kept or "later"]):
         folder = make_folder(tmp_path / f"run{i}", names)
         got = student.find_best_checkpoint(folder)
-        judge_best(got, folder, expected, names, traps)
+        judge_best(got, expected, names, traps)
 
 
 def check_best_prefix(student, reference, tmp_path):
@@ -274,15 +319,14 @@ def check_best_prefix(student, reference, tmp_path):
     for i, (prefix, names, expected, traps) in enumerate(cases):
         folder = make_folder(tmp_path / f"run{i}", names)
         got = student.find_best_checkpoint(folder, prefix=prefix)
-        judge_best(got, folder, expected, names, traps, prefix=prefix)
+        judge_best(got, expected, names, traps, prefix=prefix)
 
 
 def check_best_none_found(student, reference, tmp_path):
     """find_best_checkpoint raises FileNotFoundError when no file is a checkpoint, or the folder does not exist"""
     names = ["notes.txt", "other_prefix_01_0.900.keras", "xception_v1_02_0.800.txt", "xception_v1_best.keras"]
-    folders = ["xception_v1_03_0.990.keras"]
     cases = {
-        f"a folder holding only {shown_names(names, folders)}": make_folder(tmp_path / "models", names, folders),
+        f"a folder holding only {', '.join(names)}": make_folder(tmp_path / "models", names),
         "a folder that does not exist": tmp_path / "no_such_folder",
     }
     for case, folder in cases.items():

@@ -70,10 +70,6 @@ UNESCAPED_PREFIX = (
     "with prefix={prefix!r}, find_best_checkpoint picks {got}: in a regular expression \".\" "
     "matches any character. Build the pattern with re.escape(prefix). Expected {expected}."
 )
-FOLDER_PICKED = (
-    "find_best_checkpoint picks {got}, which is a folder, not a saved model: skip anything that is "
-    "not a file. Expected {expected}."
-)
 CRASHES_ON_OTHER_FILES = (
     "find_best_checkpoint raised {error} ({detail}) in a folder that also holds names that are not "
     "checkpoints ({others}). Skip every name that does not match the pattern instead of parsing it."
@@ -87,13 +83,13 @@ TIE_EARLIER = (
     "{expected}, you return {got}."
 )
 EPOCH_AS_STRING = (
-    "find_best_checkpoint compares epochs as text, where \"9\" comes after \"10\". With the same "
-    "val_accuracy the later epoch wins: expected {expected}, you return {got}. Convert the epoch "
-    "with int()."
+    "find_best_checkpoint compares epochs as text, where \"9\" comes after \"10\": in a folder "
+    "holding {names} it returns {got}, where numbers pick {expected}. Convert the epoch with int()."
 )
 ACCURACY_AS_STRING = (
-    "find_best_checkpoint compares accuracies as text: 0.90 and 0.9 are the same number, so the "
-    "later epoch wins: expected {expected}, you return {got}. Convert the accuracy with float()."
+    "find_best_checkpoint compares accuracies as text, as if \"0.90\" were more than \"0.9\": in "
+    "a folder holding {names} it returns {got}, where numbers pick {expected}. They are the same "
+    "number; convert the accuracy with float()."
 )
 NOT_FOUND_NONE = (
     "find_best_checkpoint returns None for {case}; it should raise FileNotFoundError naming the "
@@ -122,7 +118,7 @@ HINTS = {
         "Do you return a pathlib.Path inside the folder, not just a file name or a str?",
     ),
     "check_best_ignores_other_files": (
-        "Which names count as checkpoints? What about other extensions, other prefixes, or folders?",
+        "Which names count as checkpoints? What about other extensions, or other prefixes?",
         "Does your pattern have to match the whole name (re.fullmatch), starting with the prefix followed by _?",
         "What does your code do with a name like xception_v1_notes.keras: skip it, or try to read numbers from it?",
     ),
