@@ -6,10 +6,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from grader import catalog, notebooks, submissions
+from grader import catalog, integrity, notebooks, submissions
+from grader.judge import confinement
 from grader.messages import common
 from grader.results import IMPORT_STEP, CheckResult, LessonResult, outcome
-from grader.runner import run_checks
+from grader.runner import Options, run_checks
+
+DEFAULT_MEMORY_LIMIT = 4.0  # GB: a TensorFlow lesson's worker needs about 1.5
 
 
 def display_path(path: Path) -> str:
@@ -21,7 +24,8 @@ def display_path(path: Path) -> str:
 
 
 def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None,
-          *, timeout: float | None = None, deadline: float | None = None) -> LessonResult:
+          *, timeout: float | None = None, deadline: float | None = None, sandbox: str = "auto",
+          memory_limit: float = DEFAULT_MEMORY_LIMIT) -> LessonResult:
     """Run every check of `lesson` on the learner's file in `submission_dir` (default `lessons/`),
     or on the single .py or .ipynb file `submission_dir` names (see grader.submissions).
 
@@ -29,9 +33,17 @@ def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None
     without running it), so nothing the learner's code does can change
     `submission_dir`. `deadline` (a time.monotonic() value) stops grading there;
     checks not run by then count as timed out.
+
+    The learner's code runs in a worker confined by `sandbox` ("auto", "bwrap" or "none",
+    see grader.judge.confinement; `SandboxUnavailable` if "bwrap" does not work here),
+    within `memory_limit` GB. Unless bubblewrap kept it from writing, a change to the
+    grader's or the reference's files during grading voids the verdict (`result.tampered`).
     """
     if isinstance(lesson, str):
         lesson = catalog.resolve(lesson)
+    sandbox = confinement.resolve(sandbox)
+    hashing = sandbox != "bwrap" or lesson.id not in catalog.IN_WORKER  # the worker could write
+    before = integrity.fingerprint() if hashing else None
     chosen = submissions.choose(lesson, Path(submission_dir) if submission_dir is not None else catalog.LESSONS_DIR)
     original = chosen.path
     display = display_path(original)
@@ -44,11 +56,28 @@ def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None
             problem = copy_submission(chosen, copy, display, notes)
         workdir = Path(tmp, "work")
         workdir.mkdir()
+        if confinement.drop_privileges(sandbox == "bwrap"):  # the worker's user must read the copy
+            for folder in (Path(tmp), copy.parent, workdir):
+                folder.chmod(0o755)
         timeout = timeout or lesson.check_timeout
-        runs = run_checks(lesson, copy, display, timeout, workdir, deadline)
+        runs = run_checks(lesson, copy, display, Options(timeout, sandbox, memory_limit), workdir, deadline)
     result = assemble(lesson, display, runs, original.is_file(), timeout, problem)
     result.notes = notes
+    if before is not None:
+        void_if_tampered(result, integrity.changed(before, integrity.fingerprint()))
     return result
+
+
+def void_if_tampered(result: LessonResult, files: list[str]) -> None:
+    """A verdict reached while the grader's or the reference's files changed does not count."""
+    if not files:
+        return
+    result.tampered = files
+    result.broken = True
+    shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+    voided = outcome("error", common.TAMPERED, files=shown)
+    for check in result.tests:
+        check.status, check.message, check.mistake, check.score = "error", voided["message"], voided["mistake"], 0.0
 
 
 def copy_submission(chosen: submissions.Submission, copy: Path, display: str, notes: list[str]) -> dict | None:
@@ -92,6 +121,7 @@ def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, time
             outcomes[run.interrupted] = run.interruption
         if run.finished:
             result.tensorflow_imported = run.tensorflow_imported
+        result.confinement = run.confinement or result.confinement
     grader_error = next((run.grader_error for run in runs if run.grader_error), None)
     if not file_exists:
         import_outcome = outcome("error", common.FILE_MISSING, file=display)

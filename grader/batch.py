@@ -52,7 +52,7 @@ def lesson_folder(student: Path) -> Path:
     return student
 
 
-def grade_student(student: Path, time_limit: float, timeout: float | None) -> dict:
+def grade_student(student: Path, time_limit: float, timeout: float | None, confinement: dict) -> dict:
     folder = lesson_folder(student)
     present = [lesson for lesson in catalog.LESSONS if submissions.present(lesson, folder)]
     started = time.monotonic()
@@ -62,14 +62,17 @@ def grade_student(student: Path, time_limit: float, timeout: float | None) -> di
         student=student.name, example=catalog.LESSONS[0].filename)
     for lesson in present:
         try:
-            lessons.append(api.grade(lesson, folder, timeout=timeout, deadline=deadline))
+            lessons.append(api.grade(lesson, folder, timeout=timeout, deadline=deadline, **confinement))
         except Exception as error:  # a grader bug must not stop the class
             problem = common.BATCH_CRASHED.format(detail=f"{type(error).__name__}: {error}")
             break
+        if lessons[-1].tampered:
+            break  # the checks themselves may have changed: grade nothing more with them
         if time.monotonic() >= deadline:
             problem = common.BATCH_TIMEOUT.format(seconds=time_limit)
             break
     return {
+        "tampered": sorted({name for result in lessons for name in result.tampered}),
         "lessons": [result.to_json() for result in lessons],
         "gradescope": gradescope(lessons),
         "problem": problem,
@@ -107,7 +110,10 @@ def load_previous(details: Path) -> dict[str, dict]:
 
 def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs: int | None = None,
               time_limit: float = 900.0, timeout: float | None = None, gradescope_dir: Path | None = None,
-              show=print) -> dict[str, dict]:
+              show=print, sandbox: str = "auto", memory_limit: float = api.DEFAULT_MEMORY_LIMIT) -> dict[str, dict]:
+    """Grade every student folder in `root`. A student whose grading changed the grader's or
+    the reference's files (possible without bubblewrap) is not recorded, and the run stops
+    with `BatchError` before grading anyone else."""
     folders, ignored = student_folders(root)
     if ignored:
         show(common.BATCH_IGNORED.format(names=", ".join(ignored)))
@@ -124,10 +130,16 @@ def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs
         write_atomically(csv_path, csv_text(students))
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_student, folder, time_limit, timeout): folder for folder in todo}
+        confinement = {"sandbox": sandbox, "memory_limit": memory_limit}
+        futures = {pool.submit(grade_student, folder, time_limit, timeout, confinement): folder for folder in todo}
         for done, future in enumerate(as_completed(futures), start=len(students) + 1):
             folder = futures[future]
             record = future.result()
+            if record["tampered"]:
+                pool.shutdown(wait=False, cancel_futures=True)
+                save()
+                raise BatchError(common.BATCH_TAMPERED.format(student=folder.name, files=", ".join(record["tampered"][:5])))
+            del record["tampered"]
             students[folder.name] = record
             if gradescope_dir is not None:
                 write_atomically(gradescope_dir / folder.name / "results.json", json.dumps(record["gradescope"], indent=1))

@@ -33,6 +33,23 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
                         help="grade PATH instead of lessons/: a folder of lesson files (lessonN_*.py, lessonN_*.ipynb, "
                              "or both: the newer is graded), or one .py or .ipynb file")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per check")
+    add_confinement_options(parser)
+
+
+def add_confinement_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto", help=common.SANDBOX_HELP)
+    parser.add_argument("--memory-limit", type=float, default=api.DEFAULT_MEMORY_LIMIT, metavar="GB",
+                        help=common.MEMORY_LIMIT_HELP)
+
+
+def confinement(args) -> dict:
+    """`api.grade`'s sandbox and memory_limit, from the command line; bwrap must work here."""
+    from grader.judge.confinement import SandboxUnavailable, resolve
+
+    try:
+        return {"sandbox": resolve(args.sandbox), "memory_limit": args.memory_limit}
+    except SandboxUnavailable as error:
+        raise UsageError(common.SANDBOX_UNAVAILABLE.format(detail=error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +80,7 @@ def build_subcommand_parser(name: str) -> argparse.ArgumentParser:
                             help="time limit for one student's whole submission (default 900)")
         parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per check")
         parser.add_argument("--gradescope-dir", metavar="DIR", help="also write DIR/<student>/results.json")
+        add_confinement_options(parser)
     elif name == "gradescope-bundle":
         parser.add_argument("out", metavar="OUT.zip", help="the zip to write, for the assignment's autograder settings")
         parser.add_argument("--lessons", nargs="+", default=["all"], metavar="LESSON",
@@ -121,7 +139,7 @@ def grade_command(args) -> int:
     for lesson in lessons:
         # One deadline per lesson, not one for all: every lesson still reports all its checks.
         deadline = time.monotonic() + args.lesson_timeout if args.lesson_timeout else None
-        result = api.grade(lesson, folder, timeout=args.timeout, deadline=deadline)
+        result = api.grade(lesson, folder, timeout=args.timeout, deadline=deadline, **confinement(args))
         results.append(result)
         if args.format == "text":
             print(report.render(result, command_suffix(args)) + "\n", flush=True)
@@ -145,7 +163,7 @@ def hint_command(args) -> int:
 
     (lesson,) = lessons_named([args.lesson])
     folder = submission_folder(args)
-    result = api.grade(lesson, folder, timeout=args.timeout)
+    result = api.grade(lesson, folder, timeout=args.timeout, **confinement(args))
     hint = next_hint(result, folder / lesson.filename)
     if hint is None:
         print(common.HINT_NONE_NEEDED.format(number=lesson.course_number))
@@ -168,6 +186,7 @@ def watch_command(args) -> int:
     (lesson,) = lessons_named([args.lesson])
     try:
         watch(lesson, submission_folder(args), timeout=args.timeout, command_suffix=command_suffix(args),
+              confinement=confinement(args),
               show=lambda text: print(text + "\n", flush=True))
     except KeyboardInterrupt:
         pass
@@ -180,7 +199,7 @@ def batch_command(args) -> int:
     try:
         run_batch(Path(args.submissions), Path(args.csv), Path(args.json) if args.json else None,
                   jobs=args.jobs, time_limit=args.student_timeout, timeout=args.timeout,
-                  gradescope_dir=Path(args.gradescope_dir) if args.gradescope_dir else None)
+                  gradescope_dir=Path(args.gradescope_dir) if args.gradescope_dir else None, **confinement(args))
     except BatchError as error:
         raise UsageError(str(error)) from None
     return 0

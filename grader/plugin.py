@@ -1,33 +1,32 @@
-"""The pytest plugin that runs inside the grading process.
+"""The pytest plugin of the judge: the process that holds the checks, the reference and the verdict.
 
-It loads the learner's lesson (a private copy) and the reference, gives them to
-the checks as the `student` and `reference` fixtures, sorts every outcome into
-passed / failed / not_started / error, and sends one JSON event per step to the
-grader through a pipe. The learner's own prints go elsewhere, so they can never
-forge a result.
+For a lesson graded in a worker (`catalog.IN_WORKER`), the learner's file never enters
+this process: `grader.judge.supervisor` starts the worker as soon as pytest
+starts (its imports overlap the judge's), the `student` fixture is a proxy to
+it, and what the learner's code raised arrives as data. The other lessons still
+load the learner's file here, until their checks are ported. Either way the
+plugin sorts every outcome into passed / failed / not_started / error /
+timeout, and sends one JSON event per step to the grader over its own channel,
+which the learner's code never holds.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import traceback
+from multiprocessing.connection import Client
 from pathlib import Path
 
 import pytest
 
-from grader import catalog, notebooks
+from grader import catalog, notebooks, protocol
 from grader.expect import CheckFailure
+from grader.judge import confinement
+from grader.judge.supervisor import Settings, Supervisor, WorkerFailure, output_size_text
 from grader.messages import common
 from grader.results import IMPORT_STEP, outcome
-from grader.sandbox import (
-    ReferenceImportBlocked,
-    block_reference_imports,
-    die_with_parent,
-    functions_taken_from,
-    load_module,
-)
+
+OUTPUT_LIMIT = 1_000_000  # bytes of output one step may print before it counts as a flood
 
 _OUTCOME = pytest.StashKey[dict]()
 
@@ -37,7 +36,10 @@ def pytest_addoption(parser):
     group.addoption("--grader-lesson", help="the lesson id, e.g. lesson4")
     group.addoption("--grader-submission", help="the private copy of the learner's file")
     group.addoption("--grader-display", help="the learner's file as the learner names it")
-    group.addoption("--grader-events-fd", type=int, help="pipe for the grader's events")
+    group.addoption("--grader-channel", help="the address of the grader's events channel")
+    group.addoption("--grader-sandbox", default="none", help="bwrap or none: how the worker is confined")
+    group.addoption("--grader-timeout", type=float, default=10.0, help="seconds per check")
+    group.addoption("--grader-memory-limit", type=float, default=4.0, help="GB for the worker's process tree")
 
 
 class _Grading:
@@ -47,77 +49,141 @@ class _Grading:
         self.lesson = catalog.BY_ID[config.getoption("grader_lesson")]
         self.submission = Path(config.getoption("grader_submission")).resolve()
         self.display = config.getoption("grader_display")
-        self.events_fd = config.getoption("grader_events_fd")
+        self.channel = Client(config.getoption("grader_channel"),
+                              authkey=bytes.fromhex(os.environ.pop("GRADER_CHANNEL_KEY")))
         self.source_map = notebooks.read_source_map(self.submission)  # None unless a notebook
+        self.supervisor = None
+        self.start_failure = None  # the outcome of the import when the worker could not start
         self.student = None
         self.reference = None
+        self.confinement = "in-process"
+        if self.lesson.id in catalog.IN_WORKER:
+            self.start_worker(config)
+
+    def start_worker(self, config) -> None:
+        scratch = Path.cwd() / "worker-scratch"
+        scratch.mkdir(exist_ok=True)
+        self.confinement = config.getoption("grader_sandbox")
+        settings = Settings(submission=self.submission, module_name=f"student_{self.lesson.id}",
+                            scratch=scratch, output=Path.cwd() / "worker-output.log",
+                            sandbox=self.confinement, timeout=config.getoption("grader_timeout"),
+                            memory_limit=config.getoption("grader_memory_limit"))
+        confinement.share_with_worker(scratch, scratch, self.confinement)
+        try:
+            self.supervisor = Supervisor(settings)
+        except WorkerFailure as failure:
+            self.start_failure = failure.outcome
 
     def emit(self, **event) -> None:
-        os.write(self.events_fd, (json.dumps(event) + "\n").encode())
+        protocol.send(self.channel, event)
 
-    # Where in the learner's file an error happened: the innermost frame of that file, as
-    # (function, where), where being "line 12", or "cell 7, line 3" in a notebook.
-    def student_frame(self, tb):
-        found = None
-        for frame, line in traceback.walk_tb(tb):
-            if Path(frame.f_code.co_filename).resolve() == self.submission:
-                found = (frame.f_code.co_name, self.where(line))
-        return found
+    def output_size(self) -> int:
+        """Bytes the learner's code has printed so far: the worker's output, or (in process)
+        this process's own."""
+        if self.supervisor is not None:
+            return self.supervisor.output_size()
+        try:
+            return os.fstat(1).st_size
+        except OSError:
+            return 0
 
     def where(self, line: int | None) -> str:
         """Every line number a message shows goes through here, to point into the learner's file."""
         return notebooks.where(line, self.source_map)
 
+    def error_data(self, error: BaseException) -> dict:
+        from grader.judge.proxy import LearnerError
+
+        if isinstance(error, LearnerError):
+            return error.data
+        return protocol.error_data(error, self.submission)
+
     def classify(self, error: BaseException) -> dict:
         if isinstance(error, CheckFailure):
             return {"status": "failed", "message": str(error), "mistake": error.template}
-        where = self.student_frame(error.__traceback__)
-        function, at = where if where else ("?", self.where(None))
-        if isinstance(error, ReferenceImportBlocked):
-            return outcome("failed", common.USES_REFERENCE, module=error.msg)
-        if isinstance(error, NotImplementedError):
-            innermost = list(traceback.walk_tb(error.__traceback__))[-1][0].f_code.co_filename
-            if Path(innermost).resolve() == self.submission:
-                return {**outcome("not_started", common.NOT_STARTED, function=function, where=at),
-                        "function": function, "where": at}
-        if isinstance(error, SystemExit):
-            return outcome("failed", common.CALLED_SYS_EXIT, code=error.code, where=at, function=function)
-        detail = _one_line(error)
-        if where:
-            return outcome("error", common.RAISED, error=type(error).__name__, where=at,
-                            function=function, detail=detail)
-        return outcome("error", common.GRADER_ERROR, detail=f"{type(error).__name__}: {detail}")
+        if isinstance(error, WorkerFailure):
+            return error.outcome
+        return self.classify_data(self.error_data(error))
+
+    def classify_data(self, data: dict) -> dict:
+        """How a step ended, from what the learner's code raised (see protocol.error_data)."""
+        frames = data.get("frames") or []
+        function, at = (frames[-1][0], self.where(frames[-1][1])) if frames else ("?", self.where(None))
+        kind = data.get("type")
+        if kind == "ReferenceImportBlocked":
+            return outcome("failed", common.USES_REFERENCE, module=data["message"])
+        if kind in ("FileNotFoundError", "PermissionError") and str(catalog.SOLUTIONS_DIR) in data.get("message", ""):
+            # under bubblewrap solutions/ is an empty folder: reading the reference by path fails
+            return outcome("failed", common.USES_REFERENCE, module=str(catalog.SOLUTIONS_DIR))
+        if kind == "NotImplementedError" and data.get("not_implemented_here"):
+            return {**outcome("not_started", common.NOT_STARTED, function=function, where=at),
+                    "function": function, "where": at}
+        if "exit_code" in data:
+            return outcome("failed", common.CALLED_SYS_EXIT, code=data["exit_code"], where=at, function=function)
+        detail = _one_line(data.get("message", ""))
+        if frames:
+            return outcome("error", common.RAISED, error=kind, where=at, function=function, detail=detail)
+        return outcome("error", common.GRADER_ERROR, detail=f"{kind}: {detail}")
 
     def import_student(self) -> dict:
-        """Load the learner's file; the outcome of the import step."""
+        """Load the learner's file (in the worker, or here); the outcome of the import step."""
+        if self.start_failure is not None:
+            return self.start_failure
+        if self.supervisor is not None:
+            try:
+                answer = self.supervisor.import_outcome()
+            except WorkerFailure as failure:
+                return failure.outcome
+        else:
+            answer = self.import_here()
+        if answer.get("import") == "reference_function":
+            return outcome("failed", common.REFERENCE_FUNCTION, function=answer["function"], file=self.display)
+        if answer.get("import") != "passed":
+            return self.import_failure(answer.get("error") or {})
+        return {"status": "passed", "message": ""}
+
+    def import_here(self) -> dict:
+        from grader.worker.loading import block_reference_imports, functions_taken_from, load_module
+
         block_reference_imports()
         sys.dont_write_bytecode = True
         try:
             self.student = load_module(self.submission, f"student_{self.lesson.id}")
-        except SyntaxError as error:
-            source = (error.text or "").rstrip("\n")
-            caret = " " * max((error.offset or 1) - 1 - (len(source) - len(source.lstrip())), 0) + "^"
-            return outcome("error", common.SYNTAX_ERROR, file=self.display, where=self.where(error.lineno),
-                            detail=error.msg, source=f"    {source.strip()}\n    {caret}")
-        except SystemExit as error:
-            return outcome("error", common.IMPORT_EXIT, file=self.display, code=error.code)
         except BaseException as error:  # the learner's top-level code may raise anything
-            ended = self.classify(error)
-            if ended["status"] == "failed":
-                return ended
-            where = self.student_frame(error.__traceback__)
-            detail = f"{type(error).__name__} at {where[1] if where else self.where(None)}: {_one_line(error)}"
-            return outcome("error", common.IMPORT_FAILED, file=self.display, detail=detail)
+            return {"import": "error", "error": protocol.error_data(error, self.submission)}
         if self.submission.parent != catalog.SOLUTIONS_DIR.resolve():
             taken = functions_taken_from(self.student, catalog.SOLUTIONS_DIR)
             if taken:
-                return outcome("failed", common.REFERENCE_FUNCTION, function=taken[0], file=self.display)
-        return {"status": "passed", "message": ""}
+                return {"import": "reference_function", "function": taken[0]}
+        return {"import": "passed"}
+
+    def import_failure(self, data: dict) -> dict:
+        syntax = data.get("syntax")
+        if syntax is not None:
+            source = (syntax.get("text") or "").rstrip("\n")
+            caret = " " * max((syntax.get("offset") or 1) - 1 - (len(source) - len(source.lstrip())), 0) + "^"
+            return outcome("error", common.SYNTAX_ERROR, file=self.display, where=self.where(syntax.get("line")),
+                           detail=syntax.get("msg"), source=f"    {source.strip()}\n    {caret}")
+        if "exit_code" in data:
+            return outcome("error", common.IMPORT_EXIT, file=self.display, code=data["exit_code"])
+        ended = self.classify_data(data)
+        if ended["status"] == "failed":
+            return ended
+        frames = data.get("frames") or []
+        at = self.where(frames[-1][1]) if frames else self.where(None)
+        detail = f"{data.get('type')} at {at}: {_one_line(data.get('message', ''))}"
+        return outcome("error", common.IMPORT_FAILED, file=self.display, detail=detail)
+
+    def tensorflow_imported(self) -> bool | None:
+        """Whether TensorFlow was imported by this process or by the worker (None: the last
+        worker died before it could say)."""
+        if "tensorflow" in sys.modules or self.supervisor is None:
+            return "tensorflow" in sys.modules
+        return self.supervisor.worker_imported_tensorflow()
 
 
-
-def _one_line(error: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(error).split()) or "(no message)"
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split()) or "(no message)"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -133,6 +199,8 @@ def pytest_configure(config):
     global _session
     if config.getoption("grader_lesson"):
         if os.environ.get("GRADER_PARENT_PID"):
+            from grader.parent import die_with_parent
+
             die_with_parent(int(os.environ["GRADER_PARENT_PID"]))
         _session = _Grading(config)
 
@@ -146,7 +214,8 @@ def pytest_collectreport(report):
 def pytest_collection_modifyitems(session, config, items):
     grading = _session
     if grading is not None:
-        grading.emit(event="collected", checks=[{"nodeid": i.nodeid, "name": _title(i)} for i in items])
+        grading.emit(event="collected", confinement=grading.confinement,
+                     checks=[{"nodeid": i.nodeid, "name": _title(i)} for i in items])
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -157,10 +226,16 @@ def pytest_runtestloop(session):
     if session.testsfailed:
         return True  # a broken checks file was reported by pytest_collectreport
     grading.emit(event="start", nodeid=IMPORT_STEP)
+    printed = grading.output_size()
     ended = grading.import_student()
+    printed = grading.output_size() - printed
+    if printed > OUTPUT_LIMIT and ended["status"] != "timeout":
+        ended = outcome("failed", common.IMPORT_OUTPUT_FLOOD, file=grading.display, size=output_size_text(printed))
     grading.emit(event="result", nodeid=IMPORT_STEP, **ended)
     if ended["status"] != "passed":
         return True
+    from grader.worker.loading import load_module
+
     grading.reference = load_module(
         catalog.SOLUTIONS_DIR / grading.lesson.filename, f"_reference_{grading.lesson.id}"
     )
@@ -172,10 +247,24 @@ def pytest_runtest_protocol(item, nextitem):
     grading = _session
     if grading is not None:
         grading.emit(event="start", nodeid=item.nodeid)
+        if grading.supervisor is not None:
+            grading.supervisor.begin_step()
+        printed = grading.output_size()
     yield
     if grading is not None:
         ended = item.stash.get(_OUTCOME, {"status": "passed", "message": ""})
+        printed = grading.output_size() - printed
+        if printed > OUTPUT_LIMIT and ended["status"] != "timeout":
+            ended = outcome("failed", common.OUTPUT_FLOOD, size=output_size_text(printed))
         grading.emit(event="result", nodeid=item.nodeid, **ended)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    grading = _session
+    if grading is not None and grading.supervisor is not None:
+        basetemp = Path(item.config.getoption("basetemp"))  # where the check just wrote its inputs
+        confinement.share_with_worker(grading.supervisor.settings.scratch, basetemp, grading.confinement)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -193,11 +282,13 @@ def pytest_runtest_makereport(item, call):
 def pytest_sessionfinish(session):
     grading = _session
     if grading is not None:
-        grading.emit(event="finished", tensorflow_imported="tensorflow" in sys.modules)
+        grading.emit(event="finished", tensorflow_imported=grading.tensorflow_imported())
+        if grading.supervisor is not None:
+            grading.supervisor.close()
 
 
 class _StudentModule:
-    """The learner's module; a missing function fails the check with a clear message."""
+    """The learner's module loaded in this process; a missing function fails the check."""
 
     def __init__(self, module, display):
         self._module, self._display = module, display
@@ -213,6 +304,10 @@ class _StudentModule:
 @pytest.fixture(scope="session")
 def student(request):
     grading = _session
+    if grading.supervisor is not None:
+        from grader.judge.proxy import StudentProxy
+
+        return StudentProxy(grading.supervisor, grading.display)
     return _StudentModule(grading.student, grading.display)
 
 

@@ -45,6 +45,11 @@ class LessonResult:
     tensorflow_imported: bool | None = None
     # Said once above the checks: which of two files was graded and why, magics left out.
     notes: list[str] = field(default_factory=list)
+    # How the learner's code was confined: "bwrap", "none" (a worker without bubblewrap), or
+    # "in-process" (a lesson whose checks still load the learner's file into the judge).
+    confinement: str | None = None
+    # Files of the grader or the reference that changed during grading: the verdict is void.
+    tampered: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -73,6 +78,7 @@ class LessonResult:
             "status": self.status,
             "score": self.score,
             "max_score": self.max_score,
+            "confinement": self.confinement,
             "tests": [check.to_json() for check in self.tests],
         }
 

@@ -1,55 +1,58 @@
-"""Run one lesson's checks in a child process and supervise it.
+"""Run one lesson's judge in a child process and watch over it.
 
-The child is pytest with `grader.plugin`. It reports each step as a JSON line on
-a private pipe. The learner's output arrives on another pipe, which is only
-counted and sampled, never parsed. When a check outlives its time limit the
-child is killed; when the child dies (a crash, `os._exit`) the check it was in
-is marked, and a fresh child carries on with the checks not yet run.
+The judge is pytest with `grader.plugin`. It reports each step as a JSON
+message on a channel of its own (`grader.protocol`'s framing); its output goes
+to a file that is only sampled for a grader error. The judge enforces each
+check's time limit on the worker itself; this watchdog only catches a judge
+that stops reporting (or an old-style lesson whose learner code runs inside the
+judge), kills it with everything it started, and starts a fresh judge for the
+checks not yet run.
 """
 
 from __future__ import annotations
 
 import os
-import selectors
-import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog
+import psutil
+
+from grader import catalog, protocol
 from grader.messages import common
 from grader.results import IMPORT_STEP, outcome
 
-OUTPUT_LIMIT = 1_000_000  # bytes of output one check may print before it counts as a flood
-OUTPUT_SAMPLE = 2_000  # bytes kept for diagnosing a crash
+OUTPUT_SAMPLE = 2_000  # bytes of the judge's output kept for diagnosing a grader error
 START_ALLOWANCE = 180.0  # seconds to import pytest, TensorFlow and the checks before the first step
-
-
-@dataclass
-class _Step:
-    nodeid: str
-    started: float
-    output: int = 0
+RESTART_ALLOWANCE = 60.0  # seconds the judge may add to a check to replace a dead worker
 
 
 @dataclass
 class ChildRun:
-    """What one child process reported before it ended."""
+    """What one judge process reported before it ended."""
 
     checks: list[dict] | None = None
     outcomes: dict[str, dict] = field(default_factory=dict)
-    interrupted: str | None = None  # the step the child was in when it died or was killed
+    interrupted: str | None = None  # the step the judge was in when it died or was killed
     interruption: dict | None = None
     finished: bool = False
     tensorflow_imported: bool | None = None
+    confinement: str | None = None
     grader_error: str | None = None
     output_sample: bytes = b""
     out_of_time: bool = False  # stopped by the overall deadline, not by one check's limit
 
 
-def child_environment() -> dict[str, str]:
+@dataclass
+class Options:
+    timeout: float  # seconds per check
+    sandbox: str  # "bwrap" or "none"
+    memory_limit: float  # GB for the worker's process tree
+
+
+def child_environment(key: bytes) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         PYTHONPATH=os.pathsep.join(filter(None, [str(catalog.PROJECT_ROOT), env.get("PYTHONPATH")])),
@@ -60,12 +63,13 @@ def child_environment() -> dict[str, str]:
         MPLBACKEND="Agg",
         CUDA_VISIBLE_DEVICES="-1",
         GRADER_PARENT_PID=str(os.getpid()),
+        GRADER_CHANNEL_KEY=key.hex(),
     )
     return env
 
 
-def pytest_command(lesson: catalog.Lesson, submission: Path, display: str, events_fd: int,
-                   workdir: Path, skip: list[str]) -> list[str]:
+def pytest_command(lesson: catalog.Lesson, submission: Path, display: str, channel: str,
+                   workdir: Path, options: Options, skip: list[str]) -> list[str]:
     command = [
         sys.executable, "-m", "pytest", str(lesson.checks_file),
         "-p", "grader.plugin", "-p", "no:cacheprovider", "-p", "no:stepwise",
@@ -73,94 +77,100 @@ def pytest_command(lesson: catalog.Lesson, submission: Path, display: str, event
         "--capture=no", "-q", "--no-header", "--tb=no", "-W", "ignore",
         f"--basetemp={workdir / 'pytest-tmp'}",
         f"--grader-lesson={lesson.id}", f"--grader-submission={submission}",
-        f"--grader-display={display}", f"--grader-events-fd={events_fd}",
+        f"--grader-display={display}", f"--grader-channel={channel}",
+        f"--grader-sandbox={options.sandbox}", f"--grader-timeout={options.timeout}",
+        f"--grader-memory-limit={options.memory_limit}",
     ]
     for nodeid in skip:
         command.append(f"--deselect={nodeid}")
     return command
 
 
-def run_child(command: list[str], events_read: int, events_write: int, workdir: Path,
-              timeout: float, deadline: float | None = None) -> ChildRun:
+def run_child(lesson: catalog.Lesson, submission: Path, display: str, workdir: Path, options: Options,
+              skip: list[str], deadline: float | None = None) -> ChildRun:
     run = ChildRun()
-    process = subprocess.Popen(
-        command, cwd=workdir, env=child_environment(), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(events_write,),
-        start_new_session=True,
-    )
-    os.close(events_write)
-    # Non-blocking: after an event the output is drained, so a "ready" seen earlier may be stale.
-    os.set_blocking(process.stdout.fileno(), False)
-    selector = selectors.DefaultSelector()
-    selector.register(events_read, selectors.EVENT_READ, "events")
-    selector.register(process.stdout.fileno(), selectors.EVENT_READ, "output")
-    pending, step, sample = b"", None, bytearray()
+    listener, key = protocol.listen(workdir)
+    output_path = workdir / f"judge-output-{len(skip)}.log"
+    with open(output_path, "wb") as output:
+        process = subprocess.Popen(
+            pytest_command(lesson, submission, display, str(listener.address), workdir, options, skip),
+            cwd=workdir, env=child_environment(key), stdin=subprocess.DEVNULL, stdout=output,
+            stderr=subprocess.STDOUT,
+            **({"start_new_session": True} if os.name == "posix" else
+               {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}),
+        )
+    # The watchdog's limit per step: the judge's own limit, plus room to replace a worker.
+    step_limit = options.timeout + RESTART_ALLOWANCE if lesson.id in catalog.IN_WORKER else options.timeout
     spawned = time.monotonic()
+    step: tuple[str, float] | None = None
+    connection = _accept(listener, process, spawned + START_ALLOWANCE)
     try:
-        while selector.get_map():
-            limit = step.started + timeout if step else spawned + START_ALLOWANCE + timeout
+        while connection is not None:
+            limit = step[1] + step_limit if step else spawned + START_ALLOWANCE + step_limit
             if deadline is not None and deadline < limit:
                 limit = deadline
-            ready = selector.select(max(0.0, limit - time.monotonic()))
-            if not ready and time.monotonic() >= limit:
-                _kill(process)
+            if not connection.poll(max(0.0, min(1.0, limit - time.monotonic()))):
+                if time.monotonic() < limit:
+                    continue
                 run.out_of_time = limit == deadline
                 if step is not None:
-                    run.interrupted = step.nodeid
-                    run.interruption = outcome("timeout", common.TIMEOUT, seconds=timeout)
+                    run.interrupted = step[0]
+                    run.interruption = outcome("timeout", common.TIMEOUT, seconds=options.timeout)
                 else:
                     run.grader_error = "the checks did not start in time"
                 return run
-            for key, _ in ready:
-                try:
-                    data = os.read(key.fd, 65536)
-                except BlockingIOError:
-                    continue
-                if not data:
-                    selector.unregister(key.fd)
-                    continue
-                if key.data == "output":
-                    if step is not None:
-                        step.output += len(data)
-                    if len(sample) < OUTPUT_SAMPLE:
-                        sample += data[: OUTPUT_SAMPLE - len(sample)]
-                    continue
-                pending += data
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    step = _handle_event(line, run, step, process, spawned)
+            try:
+                event = protocol.receive(connection)
+            except (EOFError, OSError, protocol.ProtocolError):
+                break
+            step = _handle_event(event, run, step)
             if run.finished:
                 break
     finally:
-        selector.close()
-        os.close(events_read)
-        run.output_sample = bytes(sample)
+        if connection is not None:
+            connection.close()
+        listener.close()
         returncode = _reap(process)
-    if step is not None and step.nodeid not in run.outcomes and not run.finished:
-        run.interrupted = step.nodeid
-        run.interruption = _deathoutcome(returncode)
+        run.output_sample = output_path.read_bytes()[-OUTPUT_SAMPLE:]
+    if connection is None and not run.grader_error:
+        run.grader_error = "the checks did not connect to the grader"
+    if step is not None and step[0] not in run.outcomes and not run.finished:
+        run.interrupted = step[0]
+        run.interruption = _death_outcome(returncode)
     return run
 
 
-def _handle_event(line: bytes, run: ChildRun, step: _Step | None, process, spawned) -> _Step | None:
-    import json
+def _accept(listener, process: subprocess.Popen, deadline: float):
+    """The judge's connection, or None if it died or never connected by `deadline`."""
+    import threading
 
+    accepted: list = []
+    thread = threading.Thread(target=lambda: accepted.append(_try_accept(listener)), daemon=True)
+    thread.start()
+    while thread.is_alive() and process.poll() is None and time.monotonic() < deadline:
+        thread.join(0.05)
+    if accepted:
+        return accepted[0]
+    _kill(process)
+    return None
+
+
+def _try_accept(listener):
     try:
-        event = json.loads(line)
-    except ValueError:
-        return step  # a line cut short by a dying child
+        return listener.accept()
+    except Exception:  # the listener was closed, or a client without the key
+        return None
+
+
+def _handle_event(event: dict, run: ChildRun, step):
     kind = event.pop("event", None)
     if kind == "collected":
         run.checks = event["checks"]
+        run.confinement = event.get("confinement")
     elif kind == "start":
-        return _Step(event["nodeid"], time.monotonic())
+        return event["nodeid"], time.monotonic()
     elif kind == "result":
-        nodeid = event.pop("nodeid")
-        if step is not None and step.nodeid == nodeid:
-            step.output += _drain(process.stdout.fileno())
-            if step.output > OUTPUT_LIMIT:
-                event = outcome("failed", common.OUTPUT_FLOOD, size=_size(step.output))
-        run.outcomes[nodeid] = event
+        run.outcomes[event.pop("nodeid")] = event
         return None
     elif kind == "finished":
         run.finished = True
@@ -170,37 +180,37 @@ def _handle_event(line: bytes, run: ChildRun, step: _Step | None, process, spawn
     return step
 
 
-def _drain(fd: int) -> int:
-    """Bytes already waiting on the non-blocking `fd`: output written before the last event."""
-    total = 0
-    try:
-        while data := os.read(fd, 65536):
-            total += len(data)
-    except BlockingIOError:
-        pass
-    return total
-
-
 def _kill(process: subprocess.Popen) -> None:
+    """Kill the judge and everything under it (the worker, and orphans it reaped)."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
+        tree = psutil.Process(process.pid).children(recursive=True)
+    except psutil.Error:
+        tree = []
+    for member in [*tree]:
+        try:
+            member.kill()
+        except psutil.Error:
+            pass
+    try:
+        process.kill()
+    except OSError:
         pass
 
 
 def _reap(process: subprocess.Popen) -> int:
-    """Wait for the child; kill its whole group if it lingers (a thread that never ends)."""
+    """Wait for the judge; kill it and its tree if it lingers."""
     try:
         returncode = process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         _kill(process)
         returncode = process.wait()
-    _kill(process)  # anything the learner's code left running in the background
-    process.stdout.close()
+    _kill(process)  # anything left running in the background
     return returncode
 
 
-def _deathoutcome(returncode: int) -> dict:
+def _death_outcome(returncode: int) -> dict:
+    import signal
+
     if returncode < 0:
         name = signal.Signals(-returncode).name
         hint = common.SEGFAULT_HINT if name == "SIGSEGV" else ""
@@ -208,21 +218,14 @@ def _deathoutcome(returncode: int) -> dict:
     return outcome("error", common.EXITED, code=returncode)
 
 
-
-def _size(count: int) -> str:
-    return f"{count / 1_000_000:.1f} MB" if count >= 1_000_000 else f"{count / 1000:.0f} kB"
-
-
-def run_checks(lesson: catalog.Lesson, submission: Path, display: str, timeout: float,
+def run_checks(lesson: catalog.Lesson, submission: Path, display: str, options: Options,
                workdir: Path, deadline: float | None = None) -> list[ChildRun]:
     """Every check of `lesson` against the file `submission`, restarting after a death,
     until `deadline` (a time.monotonic() value) if one is given."""
     runs: list[ChildRun] = []
     done: list[str] = []
     while True:
-        events_read, events_write = os.pipe()
-        command = pytest_command(lesson, submission, display, events_write, workdir, done)
-        run = run_child(command, events_read, events_write, workdir, timeout, deadline)
+        run = run_child(lesson, submission, display, workdir, options, done, deadline)
         runs.append(run)
         checks = runs[0].checks or []
         done += [n for n in run.outcomes if n != IMPORT_STEP and n not in done]

@@ -63,14 +63,15 @@ def congratulations(lesson: catalog.Lesson) -> str:
 
 
 def watch(lesson: catalog.Lesson, folder: Path, show: Callable[[str], None] = print,
-          timeout: float | None = None, command_suffix: str = "", events: Iterator | None = None) -> None:
+          timeout: float | None = None, command_suffix: str = "", events: Iterator | None = None,
+          confinement: dict | None = None) -> None:
     """Grade at every save of the lesson file and `show` the news; runs until interrupted
     (or until `events` ends, which tests use)."""
     path = submissions.choose(lesson, folder).path  # the .py file, or a notebook graded instead
     show(common.WATCH_START.format(file=api.display_path(path)))
     previous: LessonResult | None = None
     for _ in events if events is not None else saves(path):
-        result = api.grade(lesson, folder, timeout=timeout)
+        result = api.grade(lesson, folder, timeout=timeout, **(confinement or {}))
         if previous is None:
             show(report.render(result, command_suffix))
         else:

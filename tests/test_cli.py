@@ -11,7 +11,7 @@ from grader.messages import common
 from grader.results import CHECK_STATUSES, LESSON_STATUSES
 from tests.submissions import write_submission
 
-LESSON_KEYS = {"lesson", "title", "status", "score", "max_score", "tests"}
+LESSON_KEYS = {"lesson", "title", "status", "score", "max_score", "confinement", "tests"}
 TEST_KEYS = {"name", "status", "message", "score", "max_score"}
 
 

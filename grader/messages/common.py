@@ -32,6 +32,31 @@ OUTPUT_FLOOD = (
     "your code printed {size} while this check ran. Printing inside a loop floods the "
     "screen and slows everything down: remove or limit the print."
 )
+IMPORT_OUTPUT_FLOOD = (
+    "{file} printed {size} when it was imported. Code at the top level of the file runs on "
+    "import, at every grading: put demos and prints under `if __name__ == \"__main__\":`."
+)
+MEMORY_EXCEEDED = (
+    "your code used more than {limit:g} GB of memory while this check ran, and was stopped. "
+    "Look for a list or array that keeps growing, or a copy made inside a loop."
+)
+UNSENDABLE = (
+    "`{function}` gave back something the grader cannot receive: {detail}. Return plain "
+    "values: numbers, strings, lists, tuples, dicts and NumPy arrays."
+)
+BAD_REPLY = (
+    "the process running your code sent the grader something it refused ({detail}), and was "
+    "stopped. Does your code write to file descriptors it did not open?"
+)
+CHANNEL_CLOSED = (
+    "the process running your code closed its channel to the grader in the middle of this "
+    "check. Does your code close file descriptors it did not open?"
+)
+TAMPERED = (
+    "files of the grader or of the reference solutions changed while this submission was "
+    "graded ({files}), so this verdict does not count. Restore them (git checkout) and grade "
+    "again; to keep submissions from writing anywhere, grade with bubblewrap (--sandbox bwrap)."
+)
 USES_REFERENCE = (
     "your code imports the reference solutions (`{module}`). Write the lesson yourself: "
     "the grader compares your work with the reference, so it cannot grade a copy of it."
@@ -147,12 +172,24 @@ BATCH_STUDENT = "[{done}/{total}] {student}: {summary}"
 BATCH_SKIPPED = "{count} student(s) already graded in {path}; grading the other {remaining}."
 BATCH_TIMEOUT = "grading took longer than {seconds:g} s and was stopped"
 BATCH_CRASHED = "the grader failed on this folder ({detail})"
+BATCH_TAMPERED = (
+    "stopped before the next student: {student}'s grading changed the grader's or the "
+    "reference's files ({files}). Restore them (git checkout), then run batch again: the "
+    "students already graded are kept."
+)
 BATCH_DONE = "Wrote {csv} and {json}: {count} students."
 BUNDLE_WRITTEN = "Wrote {out}: {count} files, grading {lessons}. Upload it in the assignment's autograder settings."
 NOT_UTF8 = (
     "{file} is not UTF-8 text (byte {byte} at position {position}). Save it as UTF-8: "
     "most editors offer this under 'Save with encoding'."
 )
+
+SANDBOX_HELP = (
+    "how the learner's code is confined: bwrap (bubblewrap, Linux), none (a separate process "
+    "only), or auto (bwrap when it works here; the default)"
+)
+MEMORY_LIMIT_HELP = "memory for the learner's code in GB, over all its processes (default 4)"
+SANDBOX_UNAVAILABLE = "--sandbox bwrap: {detail}"
 
 # --- help texts of the subcommands ---------------------------------------------------
 HINT_DESCRIPTION = "Show the next hint for the first check of a lesson that does not pass."

@@ -1,15 +1,15 @@
-"""Inside the grading process: load the learner's file and keep the reference out of its reach.
+"""Load the learner's file, and keep the reference out of its reach.
 
-The reference is loaded from its path under a private module name, so it never sits
-in `sys.modules` as `solutions.*`; a finder refuses every import of `solutions`,
-however the name was spelled or computed.
+A finder refuses every import of `solutions`, however the name was spelled or
+computed (under bubblewrap the folder is not even visible). A function the
+learner's module took from a file in `solutions/` (loaded by path) is named, so
+the judge can refuse to grade it.
 """
 
 from __future__ import annotations
 
 import importlib.abc
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -26,19 +26,6 @@ class _BlockReference(importlib.abc.MetaPathFinder):
         if fullname == BLOCKED_PACKAGE or fullname.startswith(BLOCKED_PACKAGE + "."):
             raise ReferenceImportBlocked(fullname)
         return None
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """Make the kernel kill this process when the grader that started it dies, so that a
-    learner's endless loop never outlives a killed grader (Linux; elsewhere a no-op)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
-    if os.getppid() != parent_pid:  # the grader died before we asked
-        os._exit(1)
 
 
 def block_reference_imports() -> None:
