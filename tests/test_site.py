@@ -258,7 +258,8 @@ def test_the_courses_choices_are_shown_as_the_course_made_them(site):
     sweeps = json.loads(COURSE_PUBLISHED.read_text())["sweeps"]
     texts = {path: page_text(path.read_text()) for path in site.rglob("*.html")}
     tables = [page for page in texts if page.parent.parent.name == "notes" and "course's result" in texts[page]]
-    assert len(tables) == 3, tables
+    assert {next(site.glob(f"notes/{number}-*/index.html")) for number in sweeps} <= set(tables), (
+        "the notes of 8.6, 8.8 and 8.9 show the course's results: {{ table.published }}")
     for number, sweep in sweeps.items():
         chosen = str(sweep["chosen"])
         keeps = re.compile(rf"course keeps {CHOICE_PHRASES[number]} (\d+(?:\.\d+)?)")
