@@ -347,3 +347,19 @@ def test_grading_lesson6_does_not_import_tensorflow(grade_variant):
     result = grade_variant("lesson6")
     assert result.status == "passed"
     assert result.tensorflow_imported is False
+
+
+def test_checks_say_what_they_observed_when_nothing_is_there(grade_variant):
+    """Models never fitted and a figure with nothing on it: every check that cannot observe its
+    subject fails, and says what it saw, rather than pass."""
+    result = grade_variant("lesson6", loop(fit="history = None", value="{}"), """
+        from matplotlib.figure import Figure
+        def plot_scores(scores, metric="val_accuracy"):
+            return Figure()
+        """)
+    mistakes = {check.check_id: check.mistake for check in result.tests}
+    assert mistakes["check_one_fresh_model_per_rate"] == M.NOT_FITTED
+    assert mistakes["check_fit_arguments"] == M.NEVER_FITS
+    assert mistakes["check_defaults"] == M.NEVER_FITS
+    assert mistakes["check_plot_lines"] == M.PLOT_LINE_MISSING
+    assert mistakes["check_plot_legend_and_axis_labels"] == M.PLOT_EMPTY
