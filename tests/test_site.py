@@ -41,7 +41,6 @@ def chromium() -> str | None:
                   *(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))]
     return next((path for path in candidates if path and Path(path).is_file()), None)
 
-BUILD_SECONDS = 60
 FIGURES_BUDGET = 1_500_000  # bytes: the figures are committed, keep them small
 
 PLACEHOLDER = re.compile(r"(?<!\\)\{\{\s*([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*(?:\|\s*plain)?\s*\}\}")
@@ -60,7 +59,9 @@ raise ImportError("the site build must not import TensorFlow")
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):
-    """`(site folder, seconds, process)` of one strict build with TensorFlow made unimportable."""
+    """`(site folder, process)` of one strict build with TensorFlow made unimportable.
+
+    Its speed is measured by benchmarks/bench_site.py, never asserted here."""
     work = tmp_path_factory.mktemp("site-build")
     trap = work / "trap" / "tensorflow"
     trap.mkdir(parents=True)
@@ -73,13 +74,11 @@ def build(tmp_path_factory):
         "TENSORFLOW_TRAP_MARK": str(mark),
         "NO_MKDOCS_2_WARNING": "1",
     }
-    started = time.perf_counter()
     process = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
-    seconds = time.perf_counter() - started
-    return {"site": site, "seconds": seconds, "process": process, "tensorflow_imported": mark.exists()}
+    return {"site": site, "process": process, "tensorflow_imported": mark.exists()}
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +89,8 @@ def site(build) -> Path:
     return build["site"]
 
 
-def test_site_builds_strictly_fast_and_without_tensorflow(build, site):
+def test_site_builds_strictly_and_without_tensorflow(build, site):
     assert not build["tensorflow_imported"], "the site build imported TensorFlow: no page may run it"
-    assert build["seconds"] < BUILD_SECONDS, f"the build took {build['seconds']:.1f} s"
     assert (site / "index.html").is_file()
 
 
