@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from html import unescape
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
