@@ -92,9 +92,9 @@ class _Grading:
         return notebooks.where(line, self.source_map)
 
     def error_data(self, error: BaseException) -> dict:
-        from grader.judge.proxy import LearnerError
+        from grader.judge.proxy import LEARNER_ERRORS
 
-        if isinstance(error, LearnerError):
+        if isinstance(error, LEARNER_ERRORS):
             return error.data
         return protocol.error_data(error, self.submission)
 

@@ -186,7 +186,7 @@ def _kill(process: subprocess.Popen) -> None:
         tree = psutil.Process(process.pid).children(recursive=True)
     except psutil.Error:
         tree = []
-    for member in [*tree]:
+    for member in tree:
         try:
             member.kill()
         except psutil.Error:

@@ -289,3 +289,19 @@ def test_signal_names_survive_bubblewraps_exit_status():
 
     assert "SIGSEGV" in death_outcome(128 + signal.SIGSEGV, bwrap=True)["message"]
     assert "exit status 3" in death_outcome(3, bwrap=True)["message"]
+
+
+@pytest.mark.parametrize("body, status, mistake", [
+    ("sys.exit(4)", "failed", common.CALLED_SYS_EXIT),
+    ("while True: pass", "timeout", common.TIMEOUT),
+])
+def test_an_exit_or_a_hang_inside_a_checks_except_exception_keeps_its_outcome(grade_variant, body, status, mistake):
+    """check_missing_folder catches the learner's exceptions to judge them: a sys.exit or a
+    timeout must still be reported as what it is, as it was when the code ran in process."""
+    result = grade_variant("lesson1", f"""
+        import sys
+        def list_classes(data_dir):
+            {body}
+        """, timeout=3)
+    assert set(statuses(result, "list_classes")) == {(status, mistake)}, [c.message for c in result.tests]
+    assert others_pass(result, "list_classes")

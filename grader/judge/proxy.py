@@ -31,11 +31,29 @@ class LearnerError(Exception):
         return self.data["message"]
 
 
-def learner_exception(data: dict) -> LearnerError:
+class LearnerExit(BaseException):
+    """A SystemExit or KeyboardInterrupt of the learner's: like those, a check's
+    `except Exception` does not catch it."""
+
+    data: dict
+
+    def __str__(self):
+        return self.data["message"]
+
+
+LEARNER_ERRORS = (LearnerError, LearnerExit)
+
+
+def learner_exception(data: dict) -> LearnerError | LearnerExit:
     """An exception named as the learner's was; of that built-in type when there is one."""
     name = str(data.get("type", "Exception"))
     base = getattr(builtins, name, None)
-    bases = (LearnerError, base) if isinstance(base, type) and issubclass(base, Exception) else (LearnerError,)
+    if isinstance(base, type) and issubclass(base, Exception):
+        bases = (LearnerError, base)
+    elif isinstance(base, type) and issubclass(base, BaseException):
+        bases = (LearnerExit,)
+    else:
+        bases = (LearnerError,)
     kind = type(name if name.isidentifier() else "Exception", bases, {})
     error = kind.__new__(kind)
     error.data = data

@@ -28,8 +28,10 @@ WATCH = 0.1  # seconds between looks at the worker's memory and output (a look s
 OUTPUT_CAP = 50_000_000  # bytes of output after which the worker is stopped (the flood is reported)
 
 
-class WorkerFailure(Exception):
-    """The worker could not answer; `outcome` is what the step it was in gets."""
+class WorkerFailure(BaseException):
+    """The worker could not answer; `outcome` is what the step it was in gets. Not an
+    `Exception`, so that a check's `except Exception` around a call (to judge what the
+    learner's code raised) never turns a timeout or a crash into a wrong answer."""
 
     def __init__(self, ended: dict):
         super().__init__(ended["message"])
