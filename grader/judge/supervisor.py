@@ -59,12 +59,17 @@ class Worker:
                      "AF_PIPE" if os.name == "nt" else "AF_UNIX", str(settings.submission),
                      settings.module_name, str(catalog.SOLUTIONS_DIR)]
         self.output = open(settings.output, "ab")
-        self.process = subprocess.Popen(
-            confinement.command(arguments, settings.scratch, settings.sandbox), cwd=settings.scratch,
-            env=confinement.environment(settings.scratch, settings.sandbox), stdin=subprocess.PIPE, stdout=self.output,
-            stderr=subprocess.STDOUT, **confinement.process_options(),
-            **confinement.drop_privileges(settings.sandbox == "bwrap"),
-        )
+        try:
+            self.process = subprocess.Popen(
+                confinement.command(arguments, settings.scratch, settings.sandbox), cwd=settings.scratch,
+                env=confinement.environment(settings.scratch, settings.sandbox), stdin=subprocess.PIPE,
+                stdout=self.output, stderr=subprocess.STDOUT, **confinement.process_options(),
+                **confinement.drop_privileges(settings.sandbox == "bwrap"),
+            )
+        except OSError:
+            self.listener.close()
+            self.output.close()
+            raise
         try:
             self.process.stdin.write(self.authkey.hex().encode() + b"\n")
             self.process.stdin.close()
@@ -204,8 +209,7 @@ def start_worker(settings: Settings) -> Worker:
         return Worker(settings)
     except OSError as error:  # e.g. `nobody` may not run this Python (installed under /root)
         user = confinement.drop_privileges(settings.sandbox == "bwrap").get("user", "this user")
-        raise WorkerFailure(outcome("error", common.GRADER_ERROR,
-                                    detail=f"the worker could not start as {user}: {error}")) from None
+        raise WorkerFailure(outcome("error", common.WORKER_CANNOT_START, user=user, detail=error)) from None
 
 
 class Supervisor:

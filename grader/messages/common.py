@@ -52,6 +52,11 @@ CHANNEL_CLOSED = (
     "the process running your code closed its channel to the grader in the middle of this "
     "check. Does your code close file descriptors it did not open?"
 )
+WORKER_CANNOT_START = (
+    "the grader could not start the process that runs your code, as {user} ({detail}). This "
+    "is a problem of the grading machine, not of your work: please tell your instructor (as "
+    "root without bubblewrap, {user} must be able to run the grader's Python)."
+)
 TAMPERED = (
     "files of the grader or of the reference solutions changed while this submission was "
     "graded ({files}), so this verdict does not count. Restore them (git checkout) and grade "
