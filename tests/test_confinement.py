@@ -315,3 +315,10 @@ def test_a_worker_that_cannot_start_is_the_machines_problem_not_the_learners(mon
     with pytest.raises(supervisor.WorkerFailure) as raised:
         supervisor.start_worker(settings)
     assert raised.value.outcome["mistake"] == common.WORKER_CANNOT_START
+
+
+def test_tensorflow_in_the_worker_counts_as_imported(grade_variant):
+    """`tensorflow_imported` (lessons 1 and 4 must never load it) asks the worker too: a module
+    registered under that name there is seen."""
+    result = grade_variant("lesson1", 'import sys\nsys.modules["tensorflow"] = sys\n')
+    assert result.status == "passed" and result.tensorflow_imported is True
