@@ -7,7 +7,7 @@ import urllib.error
 import pytest
 
 from grader.messages import lesson3 as M
-from tests.submissions import assert_mistake_named, assert_passes
+from tests.submissions import assert_mistake_named, assert_only_check_fails, assert_passes
 
 TOP_K = """
     def top_k_predictions(probabilities, class_names, k=5):
@@ -110,12 +110,20 @@ CORRECT = {
         """,
 }
 
+# Mistakes that belong to one check: every other check still passes.
+ONLY_ONE_CHECK_FAILS = {
+    "least probable first": "check_top_k_rows",
+    "column numbers instead of names": "check_top_k_rows",
+}
+
 
 @pytest.mark.parametrize("case", WRONG)
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson3", source)
     assert_mistake_named(result, mistake)
+    if case in ONLY_ONE_CHECK_FAILS:
+        assert_only_check_fails(result, ONLY_ONE_CHECK_FAILS[case])
 
 
 @pytest.mark.parametrize("case", CORRECT)

@@ -14,7 +14,7 @@ import pytest
 from grader import catalog
 from grader.messages import lesson5 as M
 from tests.model_sources import functional_model
-from tests.submissions import assert_mistake_named, assert_passes, edit
+from tests.submissions import assert_mistake_named, assert_only_check_fails, assert_passes, edit
 
 MODEL = functional_model(
     "build_transfer_model",
@@ -51,6 +51,8 @@ WRONG = {
                                                                   "image_size=target_size[::-1]")),
     # build_transfer_model
     "base left trainable": (M.BASE_TRAINABLE, model("base_model.trainable = False", "pass")),
+    "the whole model frozen": (M.HEAD_FROZEN, model("        model.compile(", "        model.trainable = False\n        model.compile(")),
+    "max pooling": (M.POOLING_MAX, model("GlobalAveragePooling2D()", "GlobalMaxPooling2D()")),
     "Flatten in place of pooling": (M.FLATTEN, model("GlobalAveragePooling2D()", "Flatten()")),
     "softmax output with from_logits=True": (M.SOFTMAX_WITH_FROM_LOGITS, model(
         "keras.layers.Dense(num_classes)", 'keras.layers.Dense(num_classes, activation="softmax")')),
@@ -130,12 +132,21 @@ CORRECT = {
         """,
 }
 
+# Mistakes that belong to one check: every other check still passes (the loss is judged on the
+# model's own outputs, the freezing whatever the new layers are).
+ONLY_ONE_CHECK_FAILS = {
+    "base left trainable": "check_model_frozen",
+    "max pooling": "check_model_computation",
+}
+
 
 @pytest.mark.parametrize("case", WRONG)
 def test_wrong_submission_is_named(grade_variant, case):
     mistake, source = WRONG[case]
     result = grade_variant("lesson5", source)
     assert_mistake_named(result, mistake)
+    if case in ONLY_ONE_CHECK_FAILS:
+        assert_only_check_fails(result, ONLY_ONE_CHECK_FAILS[case])
 
 
 @pytest.mark.parametrize("case", CORRECT)
@@ -173,3 +184,10 @@ def test_failed_download_says_where_to_put_the_weights(tmp_path):
     assert str(weights_file) in message
     assert "weights=None" in message
     assert not weights_file.exists()
+
+
+def test_a_model_without_new_layers_is_not_called_frozen(grade_variant):
+    """Nothing after the base trains: the frozen check says there is nothing new, not that the base is fine."""
+    result = grade_variant("lesson5", functional_model("build_transfer_model", "outputs = vectors"))
+    (frozen,) = [check for check in result.tests if check.check_id == "check_model_frozen"]
+    assert frozen.mistake == M.NOTHING_NEW_TRAINS, (frozen.status, frozen.message)

@@ -40,10 +40,12 @@ def check_inner_layer_relu(student, keras):
     """add_inner_layer is a dense layer of ReLU units: relu(vectors @ kernel + bias)"""
     vectors, got = inner_output(student, keras)
     model = keras.Model(vectors, got)
-    if H.shapes(model.weights) != [(FEATURES, SIZE), (SIZE,)]:
-        fail(M.INNER_WEIGHTS, got=H.shapes(model.weights), size=SIZE, features=FEATURES)
+    weights = H.shapes(model.weights)
+    units = weights[0][-1] if weights else SIZE  # how many is check_inner_layer_tensor's subject
+    if weights != [(FEATURES, units), (units,)]:
+        fail(M.INNER_WEIGHTS, got=weights, size=SIZE, features=FEATURES)
     rng = np.random.default_rng(88)
-    kernel, bias = rng.normal(size=(FEATURES, SIZE)), rng.normal(0, 0.5, size=SIZE)
+    kernel, bias = rng.normal(size=(FEATURES, units)), rng.normal(0, 0.5, size=units)
     model.set_weights([kernel.astype("float32"), bias.astype("float32")])
     x = rng.normal(size=(20, FEATURES)).astype("float32")
     result = H.to_numpy(model(x, training=False)).astype(np.float64)

@@ -130,9 +130,13 @@ BASE_TRAINABLE = (
     "the base model is still trainable: {count:,} of its weights would change in training. Freeze "
     "it (base_model.trainable = False) so that only the new layers learn."
 )
-TRAINABLE_COUNT = (
-    "the model has {got:,} trainable parameters; the lesson's model has {expected:,}: only the new "
-    "layers after the frozen base ({layers})."
+NOTHING_NEW_TRAINS = (
+    "the model has no new layer with weights after the frozen base, so nothing would learn. Put "
+    "a dense layer on the pooled features."
+)
+HEAD_FROZEN = (
+    "the new layers do not train: {layers} are frozen, and the model has {count:,} trainable "
+    "parameters. Freeze only the base (base_model.trainable = False), not the model or its new layers."
 )
 NOT_COMPILED = (
     "the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...]) before "
@@ -161,8 +165,8 @@ LOGITS_WITHOUT_FROM_LOGITS = (
     "keras.losses.CategoricalCrossentropy(from_logits=True)."
 )
 LOSS_WRONG = (
-    "on a batch with one-hot labels the loss is {got:.4f}; categorical cross-entropy gives "
-    "{expected:.4f} with the same weights."
+    "on a batch with one-hot labels the loss is {got:.4f}; the categorical cross-entropy of the "
+    "model's own outputs is {expected:.4f}."
 )
 ACCURACY_MISSING = (
     "model.evaluate reports {keys} but no accuracy. Compile with metrics=[\"accuracy\"]: fit then "
