@@ -4,7 +4,7 @@ A notebook is converted without running it (magics and shell escapes left out,
 markdown ignored), messages point at "cell N, line M", the newer of a lesson's .py
 and .ipynb is graded and the report says so, and a broken notebook costs only its
 own lesson. The last tests start a real JupyterLab server as the README does (the
-project's jupyter_lab_config.py and jupytext.toml), edit a lesson through its
+project's jupytext.toml, in the project folder), edit a lesson through its
 contents API and run a lesson's cell in its kernel.
 """
 
@@ -281,12 +281,12 @@ class JupyterLab:
                    JUPYTER_RUNTIME_DIR=private["runtime"])
         self.runtime = root.parent / "jupyter-runtime"
         self.log = open(root.parent / "jupyterlab.log", "w")
-        # Started elsewhere than `root`: the config file alone makes it serve the project.
+        # Started in the project folder with no option of ours, as the README says.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--config", str(root / "jupyter_lab_config.py"), "--no-browser",
+            [sys.executable, "-m", "jupyterlab", "--no-browser",
              "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
              f"--IdentityProvider.token={self.token}", "--ServerApp.allow_root=True"],
-            cwd=root.parent, env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
 
     def request(self, method, path, body=None, token=True):
         headers = {"Content-Type": "application/json"} | ({"Authorization": f"token {self.token}"} if token else {})
@@ -327,14 +327,11 @@ class JupyterLab:
 
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
-    """The project's Jupyter configuration, `course/` and lesson 1 in a private copy (the real lessons
-    are never saved to)."""
+    """The project's jupytext.toml and lesson 1 in a private copy (the real lessons are never saved
+    to). `course` is not copied: the kernel imports it from the project's environment."""
     root = tmp_path_factory.mktemp("jupyterlab") / "project"
     (root / "lessons").mkdir(parents=True)
-    for name in ("jupyter_lab_config.py", "jupytext.toml"):
-        shutil.copyfile(catalog.PROJECT_ROOT / name, root / name)
-    shutil.copytree(catalog.PROJECT_ROOT / "course", root / "course",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(catalog.PROJECT_ROOT / "jupytext.toml", root / "jupytext.toml")
     shutil.copyfile(catalog.LESSONS_DIR / LESSON1.filename, root / "lessons" / LESSON1.filename)
     server = JupyterLab(root)
     try:
