@@ -2,24 +2,26 @@
 
     uv run python scripts/make_figures.py                 # everything
     uv run python scripts/make_figures.py --only curves   # one group (see --help)
-    uv run python scripts/make_figures.py --experiments lesson6 lesson8 lesson9 --weights none
-                                                          # first re-run the experiments
+
+The experiments' results come first, from `scripts/run_experiments.py` (it runs
+every lesson's experiment with three seeds, and the final model).
 
 Everything comes from the real dataset (`course.dataset.find_dataset()`, or
 `--data`), the reference solutions and Keras models built with random weights
-(`weights=None`: shapes and parameter counts do not depend on the weights), and
-the experiment results in `docs/results/`. It writes, in `docs/figures/`:
+(`weights=None`: shapes and parameter counts do not depend on the weights), the
+experiment results in `docs/results/`, and for one figure Xception's ImageNet
+weights ($XCEPTION_NOTOP_WEIGHTS or a download). It writes, in `docs/figures/`:
 
 - `samples.jpg`: photos of every class;
 - `class_distribution.png`: images per class in each split;
 - `feature_maps.png`: a real photo through the lesson-4 reference `conv2d`,
   `relu` and `max_pool2d`;
+- `feature_maps_xception.png`: the same photo through the first layers of the
+  real base, with its ImageNet weights (`xception_feature_maps.py`);
 - `model_structure.png`: the models of lessons 8.5, 8.8 and 8.9, layer by layer;
-- `curves_lesson6.png`, `curves_lesson8.png`, `curves_lesson9.png`: learning
-  curves of the experiments in `docs/results/lessonN.json`, which
-  `--experiments` writes by running `course.experiments` with the reference
-  solutions (ImageNet weights by default; `--weights none` where they cannot
-  be downloaded, and every curve says which);
+- `curves_lesson5.png` to `curves_lesson9.png`: learning curves of the
+  experiments in `docs/results/lessonN.json`, the mean and the range of the
+  seeds, beside the course's published curve (`experiment_figures.py`);
 - `facts.json`: every number the notes state. The site's build hook fills the
   pages' `{{ name }}` placeholders from it, and `tests/test_site.py` recomputes
   it, so a page never states a number that the data, the code or Keras do not give.
@@ -39,8 +41,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "scripts"):  # the project, and this script's neighbours
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 FIGURES = ROOT / "docs" / "figures"
 RESULTS = ROOT / "docs" / "results"
@@ -51,12 +54,9 @@ EXAMPLE = Path("train") / "t-shirt" / "5f0a3fa0-6a3d-4b68-b213-72766a643de7.jpg"
 SMALL, LARGE = 150, 299  # the input sizes the course trains at (lessons 8.5-8.9) and predicts at (8.3)
 INNER, DROPRATE = 100, 0.5  # the defaults of the lesson 8.8/8.9 builders, as of the course's make_model
 
-# The experiment of each lesson: the hyperparameter its results are keyed by.
-EXPERIMENTS = {
-    "lesson6": ("learning rate", "8.6 Adjusting the learning rate"),
-    "lesson8": ("inner layer size", "8.8 Adding more layers"),
-    "lesson9": ("dropout rate", "8.9 Regularization and dropout"),
-}
+from experiment_figures import (  # noqa: E402  (scripts/ is on the path: this file's folder)
+    EXPERIMENTS, curves_figure, final_facts, load_final, load_results, results_facts,
+)
 
 # The course's own published results (its logged validation accuracies, its choices, and
 # where it states them), quoted with attribution on the notes pages; nothing here re-runs them.
@@ -261,125 +261,16 @@ def model_facts(models: dict) -> dict:
     }
 
 
-FLAT_NOTE = """!!! note "Why these curves are flat"
-    These runs start from an Xception with **random weights**: the machine that made them could
-    not download the ImageNet weights. A frozen base that has learned nothing gives features that
-    do not tell the classes apart, so whatever the {what}, the new top ends up no better than
-    answering the most common class for every photo: its accuracy is that class's share of the
-    photos, the dashed lines. This is transfer learning seen from the other side: what transfers
-    is in the pre-trained weights. With the ImageNet weights the course reaches the accuracies in
-    the table below. To redraw these curves from such runs, see
-    [the site and its figures](../instructors/site.md)."""
-
-RANDOM_NOTE = """!!! note "Random weights"
-    These runs start from an Xception with **random weights**, because the machine that made them
-    could not download the ImageNet weights, so their accuracies are far below the course's in the
-    table below. The code and the comparison are the same; only the starting point differs."""
-
-
-def results_facts(results: dict, baseline: float | None) -> dict:
-    """The best epoch of each experiment we ran (see docs/results/), chosen by the lesson-6
-    reference, and a note on how to read its curves. `baseline`: the validation accuracy of
-    always answering the most common class."""
-    from solutions.lesson6_learning_rate import best_learning_rate
-
-    facts = {}
-    for lesson, run in results.items():
-        scores = run["scores"]
-        best = best_learning_rate(scores)
-        values = scores[best]["val_accuracy"]
-        facts[f"{lesson}_best_key"] = best
-        facts[f"{lesson}_best_val_accuracy"] = round(max(values), 4)
-        facts[f"{lesson}_best_epoch"] = values.index(max(values)) + 1
-        facts[f"{lesson}_label"] = run["label"]
-        flat = baseline is not None and all(
-            abs(value - baseline) < 1e-4 for history in scores.values() for value in history["val_accuracy"])
-        random_weights = run["settings"].get("weights") != "imagenet"
-        note = FLAT_NOTE if flat else RANDOM_NOTE if random_weights else ""
-        facts[f"{lesson}_note"] = note.format(what=EXPERIMENTS[lesson][0])
-    return facts
-
-
 def compute_facts(data_dir: Path | None, models: dict | None = None, results: dict | None = None) -> dict:
-    """Every fact, grouped as `dataset`, `lesson4`, `models`, `results`, `published`, `course`."""
+    """Every fact, grouped as `dataset`, `lesson4`, `models`, `results`, `final`, `published`, `course`."""
     facts = {"lesson4": lesson4_facts()}
     if data_dir is not None:
         facts["dataset"] = dataset_facts(data_dir)
     facts["models"] = model_facts(models if models is not None else build_models())
-    dataset = facts.get("dataset")
-    baseline = dataset["majority_validation"] / dataset["validation_images"] if dataset else None
-    facts["results"] = results_facts(results if results is not None else load_results(RESULTS), baseline)
+    facts["results"] = results_facts(results if results is not None else load_results(RESULTS), COURSE_PUBLISHED)
+    facts["final"] = final_facts(load_final(RESULTS))
     facts["published"], facts["course"] = course_published()
     return facts
-
-
-# ------------------------------------------------------------- experiment results
-
-
-def number(text: str):
-    """A key of the results as the number it was: "0.001" -> 0.001, "100" -> 100."""
-    value = float(text)
-    return int(value) if value.is_integer() and "." not in text else value
-
-
-def load_results(results_dir: Path) -> dict:
-    """`{lesson: {"scores": {key: history}, "settings": dict, "label": str}}` from `results_dir`.
-
-    Reads `lesson6.json`, `lesson8.json` and `lesson9.json` when present, as
-    `course.experiments` writes them (`--json`, or `lessonN-results.json` in
-    `--out`): the histories keyed by the hyperparameter under `"histories"`,
-    `{key: {"val_accuracy": [...], "accuracy": [...], ...}}`, and under
-    `"settings"` how they were made (`weights`, `input_size`, `epochs`, `limit`).
-    """
-    results = {}
-    for lesson in EXPERIMENTS:
-        path = results_dir / f"{lesson}.json"
-        if not path.is_file():
-            continue
-        data = json.loads(path.read_text())
-        scores = {number(key): history for key, history in data["histories"].items()}
-        settings = data.get("settings", {})
-        results[lesson] = {"scores": scores, "settings": settings,
-                           "label": run_label(settings, data.get("images", {}))}
-    return results
-
-
-def run_label(settings: dict, images: dict) -> str:
-    """How a run was made, in one line: weights, input size, epochs, subset."""
-    weights = {"imagenet": "ImageNet", "none": "random (none)"}.get(settings.get("weights"), "unknown")
-    size = settings.get("input_size", "?")
-    limit = settings.get("limit")
-    counts = ", ".join(f"{count:,} {split}" for split, count in images.items())
-    subset = (f"at most {limit} images per class and split" if limit else "all images") + (
-        f" ({counts})" if counts else "")
-    how = "the top trained on cached base features" if settings.get("cache") else "the full model on the photos"
-    epochs = settings.get("epochs", "?")
-    return f"weights {weights}, input {size}x{size}, {epochs} epoch{'' if epochs == 1 else 's'}, {subset}; {how}"
-
-
-def run_experiments(lessons: list[str], weights: str, data_dir: Path, extra: list[str]):
-    """Run the course's experiments with the reference solutions; keep their results in docs/results/."""
-    import contextlib
-    import importlib
-    import tempfile
-
-    from course.experiments import execute
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    modules = {"lesson6": "solutions.lesson6_learning_rate", "lesson8": "solutions.lesson8_more_layers",
-               "lesson9": "solutions.lesson9_dropout"}
-    for lesson in lessons:
-        module = importlib.import_module(modules[lesson])
-        with tempfile.TemporaryDirectory() as out, contextlib.redirect_stdout(sys.stderr):
-            code, results = execute(lesson, module, ["--data", str(data_dir), "--weights", weights, "--out", out, *extra])
-        if code != 0 or results is None:
-            raise SystemExit(f"the {lesson} experiment failed (exit {code})")
-        kept = {key: results[key] for key in ("lesson", "title", "key", "best", "best_val_accuracy",
-                                                "images", "histories") if key in results}
-        kept["settings"] = {k: v for k, v in results["settings"].items() if k != "data"}  # no local paths
-        path = RESULTS / f"{lesson}.json"
-        path.write_text(json.dumps(kept, indent=1) + "\n")
-        print(f"wrote {path.relative_to(ROOT)}")
 
 
 # --------------------------------------------------------------------- figures
@@ -563,56 +454,16 @@ def structure_figure(models: dict):
     save_png(figure, FIGURES / "model_structure.png")
 
 
-def curves_figure(lesson: str, run: dict, counts: dict):
-    """Training and validation accuracy per epoch, one line per key, on a 0-1 scale, with the
-    majority-class baseline of each split and the course's published best for comparison."""
-    hyperparameter, title = EXPERIMENTS[lesson]
-    figure = new_figure(9, 4.0)
-    left, right = figure.subplots(1, 2, sharey=True)
-    for key, history in run["scores"].items():
-        for ax, metric in ((left, "accuracy"), (right, "val_accuracy")):
-            values = history.get(metric, [])
-            ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=str(key))
-    for ax, split in ((left, "train"), (right, "validation")):
-        majority = max(counts[split], key=counts[split].get)
-        share = counts[split][majority] / sum(counts[split].values())
-        ax.axhline(share, color="grey", linestyle="--", linewidth=1)
-        ax.annotate(f"always {majority}: {share:.3f}", (1, share), xytext=(0, 4), textcoords="offset points",
-                    fontsize=7.5, color="grey")
-    course = next((row for row in PUBLISHED if row["lesson"] == title.split()[0]), None)
-    if course:
-        right.axhline(course["value"], color="black", linestyle=":", linewidth=1)
-        right.annotate(f"the course's best, ImageNet weights: {course['value']}", (1, course["value"]),
-                       xytext=(0, 4), textcoords="offset points", fontsize=7.5)
-    for ax, name in ((left, "training accuracy"), (right, "validation accuracy")):
-        ax.set_xlabel("epoch")
-        ax.set_title(name, fontsize=10)
-        ax.set_ylim(0, 1)
-        ax.grid(alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-    left.set_ylabel("accuracy")
-    right.legend(title=hyperparameter, fontsize=8, loc="center right")
-    figure.suptitle(f"{title}: our run\n{run['label']}", fontsize=9)
-    save_png(figure, FIGURES / f"curves_{lesson}.png")
-
-
 # ------------------------------------------------------------------------ main
 
 
-GROUPS = ("facts", "samples", "distribution", "feature_maps", "structure", "curves")
+GROUPS = ("facts", "samples", "distribution", "feature_maps", "xception_maps", "structure", "curves")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, help="the dataset folder (default: course.dataset.find_dataset())")
     parser.add_argument("--only", nargs="+", choices=GROUPS, help="regenerate only these groups")
-    parser.add_argument("--experiments", nargs="+", choices=tuple(EXPERIMENTS), metavar="LESSON",
-                        help="first run these experiments (lesson6, lesson8, lesson9) with the reference "
-                             "solutions and keep their results in docs/results/ (minutes to hours)")
-    parser.add_argument("--weights", choices=("imagenet", "none"), default="imagenet",
-                        help="the base's weights for --experiments (default imagenet)")
-    parser.add_argument("--experiment-args", nargs=argparse.REMAINDER, default=[],
-                        help="more options for the experiment runner, e.g. --epochs 5 --limit 50")
     args = parser.parse_args(argv)
 
     import matplotlib
@@ -632,8 +483,6 @@ def main(argv=None) -> int:
 
     needs_models = groups & {"facts", "structure"}
     models = build_models() if needs_models else None
-    if args.experiments:
-        run_experiments(args.experiments, args.weights, data_dir, args.experiment_args)
     results = load_results(RESULTS)
     if "facts" in groups:
         facts = compute_facts(data_dir, models, results)
@@ -649,14 +498,19 @@ def main(argv=None) -> int:
         distribution_figure(count_images(data_dir))
     if "feature_maps" in groups:
         feature_maps_figure(data_dir)
+    if "xception_maps" in groups:
+        from xception_feature_maps import xception_maps_figure
+
+        xception_maps_figure(data_dir / EXAMPLE, SMALL, new_figure, save_png, FIGURES / "feature_maps_xception.png")
     if "structure" in groups:
         structure_figure(models)
     if "curves" in groups:
         from solutions.lesson1_fashion_classification import count_images
 
         counts = count_images(data_dir)
-        for lesson, run in results.items():
-            curves_figure(lesson, run, counts)
+        for lesson, document in results.items():
+            curves_figure(lesson, document, counts, COURSE_PUBLISHED, new_figure, save_png,
+                          FIGURES / f"curves_{lesson}.png")
         missing = sorted(set(EXPERIMENTS) - set(results))
         if missing:
             print(f"no results for {', '.join(missing)} in {RESULTS.relative_to(ROOT)}: no curves for them")

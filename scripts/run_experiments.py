@@ -83,9 +83,12 @@ def best_by_key(document: dict) -> dict:
 
 
 def chosen(document: dict):
-    """The key with the best mean over the seeds (the smaller key on a tie), as a number."""
+    """The key with the best mean over the seeds (the smaller key on a tie), as a number.
+
+    Accuracies are counts of right photos over the same split, so two keys tie exactly when
+    their counts do; the rounding keeps float noise in the means from breaking such a tie."""
     table = best_by_key(document)
-    key = max(sorted(table, key=float), key=lambda k: statistics.mean(table[k]))
+    key = max(sorted(table, key=float), key=lambda k: round(statistics.mean(table[k]), 9))
     return float(key) if "." in key else int(key)
 
 

@@ -437,3 +437,43 @@ def test_lesson6_prose_numbers():
     assert 4 * 10 * photos / 40 / 3600 == pytest.approx(1, abs=0.1)  # four rates: about an hour
     assert 27 * 27 * 3 == 2187 and 26 * 26 * 3 < 2048
 
+
+# ---------------------------------------------------------------- the site's numbers of our runs
+
+
+def test_the_sites_numbers_are_recomputed_from_the_results_files():
+    """facts.json's `results` and `final` (which the notes pages render) from docs/results/, computed
+    here again without scripts/: per key the best val_accuracy of each seed, their mean and spread."""
+    import numpy as np
+
+    root = catalog.PROJECT_ROOT
+    facts = json.loads((root / "docs" / "figures" / "facts.json").read_text())
+    for lesson in ("lesson5", "lesson6", "lesson7", "lesson8", "lesson9"):
+        document = json.loads((root / "docs" / "results" / f"{lesson}.json").read_text())
+        assert [run["seed"] for run in document["runs"]] == [1, 2, 3]
+        assert document["settings"]["weights"] == "imagenet" and document["settings"]["limit"] is None
+        keys = list(document["runs"][0]["histories"])
+        bests = {key: [max(run["histories"][key]["val_accuracy"]) for run in document["runs"]] for key in keys}
+        means = {key: float(np.mean(values)) for key, values in bests.items()}
+        chosen = max(sorted(keys, key=float), key=lambda k: round(means[k], 9))  # a tie: the smaller key
+        ours = facts["results"]
+        assert float(ours[f"{lesson}_best_key"]) == float(chosen)
+        assert ours[f"{lesson}_best_val_accuracy"] == round(means[chosen], 4)
+        assert ours[f"{lesson}_best_spread"] == round(float(np.std(bests[chosen], ddof=1)), 4)
+        assert ours[f"{lesson}_seeds"] == 3
+        for key, values in bests.items():  # the page's table, row by row
+            assert f"| {key} | {np.mean(values):.4f} ± {np.std(values, ddof=1):.4f} |" in ours[f"{lesson}_table"]
+        if lesson == "lesson9":  # 8.9's page: 0.0 and 0.2 tie exactly (right photos over the seeds)
+            right = {key: round(sum(values) * document["images"]["validation"]) for key, values in bests.items()}
+            assert right["0.0"] == right["0.2"] == max(right.values()) and chosen == "0.0"
+    lesson7 = json.loads((root / "docs" / "results" / "lesson7.json").read_text())
+    for run_ in lesson7["runs"]:  # the chosen checkpoint, reloaded, scored its best epoch again
+        assert run_["validation"]["accuracy"] == pytest.approx(max(run_["histories"]["0.001"]["val_accuracy"]))
+    assert facts["results"]["lesson7_reloaded_matches"] == 3
+    final = json.loads((root / "docs" / "results" / "final.json").read_text())
+    test = [run_["test"]["accuracy"] for run_ in final["runs"]]
+    assert facts["final"]["test_accuracy"] == round(float(np.mean(test)), 4)
+    assert facts["final"]["test_spread"] == round(float(np.std(test, ddof=1)), 4)
+    assert final["settings"]["input_size"] == 299 and final["images"]["test"] == 372
+    for name, lesson in (("learning_rate", "lesson6"), ("size_inner", "lesson8"), ("droprate", "lesson9")):
+        assert float(final["settings"][name]) == float(facts["results"][f"{lesson}_best_key"])  # chosen on validation

@@ -223,8 +223,8 @@ def test_facts_of_the_experiments_match_their_results(make_figures):
     facts = json.loads(FACTS.read_text())
     results = make_figures.load_results(make_figures.RESULTS)
     assert set(results) == set(make_figures.EXPERIMENTS), "docs/results/ lacks an experiment"
-    baseline = facts["dataset"]["majority_validation"] / facts["dataset"]["validation_images"]
-    assert facts["results"] == make_figures.results_facts(results, baseline)
+    assert facts["results"] == make_figures.results_facts(results, make_figures.COURSE_PUBLISHED)
+    assert facts["final"] == make_figures.final_facts(make_figures.load_final(make_figures.RESULTS))
     for lesson, run in results.items():
         settings = run["settings"]
         assert settings.get("weights") in ("imagenet", "none") and settings.get("input_size") and settings.get("epochs")
@@ -280,8 +280,8 @@ def test_figures_are_used_and_small():
     total = sum(path.stat().st_size for path in files)
     assert total < FIGURES_BUDGET, f"docs/figures holds {total:,} bytes of images"
     pages = "".join(page.read_text() for page in DOCS.rglob("*.md"))
-    expected = {"samples.jpg", "class_distribution.png", "feature_maps.png", "model_structure.png",
-                "curves_lesson6.png", "curves_lesson8.png", "curves_lesson9.png"}
+    expected = {"samples.jpg", "class_distribution.png", "feature_maps.png", "feature_maps_xception.png",
+                "model_structure.png", *(f"curves_lesson{n}.png" for n in range(5, 10))}
     assert expected <= {path.name for path in files}
     for path in files:
         assert f"figures/{path.name}" in pages, f"{path.name} is on no page"
