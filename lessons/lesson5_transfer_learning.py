@@ -243,9 +243,12 @@ def build_transfer_model(*, input_size=150, learning_rate=0.01, num_classes=10, 
 # 0.01, the course's first run, and saves a plot of `accuracy` and
 # `val_accuracy` with a JSON file of the history in a new temporary folder
 # (or in `--out DIR`); `solutions` instead of `lessons` runs the reference.
-# Add `--limit 20` for a quick try on 20 photos per class. Without internet
-# the ImageNet weights cannot be downloaded: add `--weights none` to run
-# with random weights. The model then learns nothing useful: in our runs on
+# Add `--limit 20` for a quick try on 20 photos per class. Behind a proxy
+# or offline, point the environment variable `XCEPTION_NOTOP_WEIGHTS` at a
+# copy of the ImageNet weights without the top (a `.weights.h5` file), and
+# every `weights="imagenet"` base loads it (the README says more). With no
+# weights at all, add `--weights none` to run with random weights. The
+# model then learns nothing useful: in our runs on
 # all the photos its validation accuracy sits at 0.2375, the share of the
 # largest class (t-shirt) among the validation photos, as if it answered
 # t-shirt for every photo.
