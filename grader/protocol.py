@@ -115,11 +115,10 @@ def opaque(type_name: str, shape=None, length=None) -> Opaque:
 
 def encode(value: Any) -> Any:
     """`value` as JSON-able data (see the module's docstring)."""
-    import numpy as np
-
+    np = sys.modules.get("numpy")  # no array can exist before NumPy is imported: never load it here
     if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, (np.ndarray, np.generic)):
+    if np is not None and isinstance(value, (np.ndarray, np.generic)):
         return _encode_array(value)
     for base in (int, float, str):  # a subclass (an IntEnum, a str subclass) as its base type
         if isinstance(value, base):

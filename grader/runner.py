@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
-
 from grader import catalog, protocol
 from grader.messages import common
 from grader.results import IMPORT_STEP, outcome
@@ -182,6 +180,8 @@ def _handle_event(event: dict, run: ChildRun, step):
 
 def _kill(process: subprocess.Popen) -> None:
     """Kill the judge and everything under it (the worker, and orphans it reaped)."""
+    import psutil
+
     try:
         tree = psutil.Process(process.pid).children(recursive=True)
     except psutil.Error:
@@ -198,14 +198,14 @@ def _kill(process: subprocess.Popen) -> None:
 
 
 def _reap(process: subprocess.Popen) -> int:
-    """Wait for the judge; kill it and its tree if it lingers."""
+    """Wait for the judge; kill it and its tree if it lingers. A judge that ended has already
+    killed its worker's tree (and the worker dies with the judge: bubblewrap's
+    --die-with-parent, or the parent-death signal)."""
     try:
-        returncode = process.wait(timeout=10)
+        return process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         _kill(process)
-        returncode = process.wait()
-    _kill(process)  # anything left running in the background
-    return returncode
+        return process.wait()
 
 
 def _death_outcome(returncode: int) -> dict:

@@ -26,8 +26,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psutil
-
 from grader import catalog
 
 SANDBOXES = ("auto", "bwrap", "none")
@@ -147,15 +145,23 @@ def become_subreaper() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
-def descendants() -> list[psutil.Process]:
+# psutil is imported where it is used: the judge starts the worker before it needs it.
+
+
+def descendants() -> list:
+    """Every process below this one (psutil.Process objects)."""
+    import psutil
+
     try:
         return psutil.Process().children(recursive=True)
     except psutil.Error:
         return []
 
 
-def memory_of(processes: list[psutil.Process]) -> int:
+def memory_of(processes: list) -> int:
     """Resident bytes of `processes` together."""
+    import psutil
+
     total = 0
     for process in processes:
         try:
@@ -167,6 +173,8 @@ def memory_of(processes: list[psutil.Process]) -> int:
 
 def kill_descendants() -> None:
     """Kill every process this one started and every orphan it reaped, and reap them."""
+    import psutil
+
     for _ in range(5):  # a process may fork while we kill its parent
         found = descendants()
         if not found:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import builtins
 import warnings
 
-import numpy as np
-
 from grader import protocol
 from grader.expect import CheckFailure
 from grader.judge.supervisor import Supervisor
@@ -92,6 +90,10 @@ def warn_again(caught: list) -> None:
 
 def write_back(changed: dict, args: tuple, kwargs: dict) -> None:
     """Change the caller's arrays as the learner's call changed the worker's copies."""
+    if not changed:
+        return
+    import numpy as np
+
     for key, value in changed.items():
         target = args[key] if isinstance(key, int) else kwargs[key]
         if isinstance(target, np.ndarray) and isinstance(value, np.ndarray) and value.shape == target.shape:
