@@ -202,6 +202,7 @@ def pytest_configure(config):
             from grader.parent import die_with_parent
 
             die_with_parent(int(os.environ["GRADER_PARENT_PID"]))
+        confinement.become_subreaper()  # what the learner's code starts stays ours to kill
         _session = _Grading(config)
 
 
@@ -285,6 +286,7 @@ def pytest_sessionfinish(session):
         grading.emit(event="finished", tensorflow_imported=grading.tensorflow_imported())
         if grading.supervisor is not None:
             grading.supervisor.close()
+        confinement.kill_descendants()  # in process, the learner's code may have started some
 
 
 class _StudentModule:

@@ -218,7 +218,6 @@ class Supervisor:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        confinement.become_subreaper()
         self.worker = start_worker(settings)
         self.import_answer: dict | None = None
         self.step_deadline = time.monotonic() + START_ALLOWANCE + settings.timeout
