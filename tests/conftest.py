@@ -1,3 +1,6 @@
+import sys
+from pathlib import Path
+
 import pytest
 
 from grader.api import grade
@@ -15,3 +18,15 @@ def grade_variant(tmp_path):
         return grade(lesson_id, folder, timeout=timeout, **confinement)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def make_figures():
+    """scripts/make_figures.py as a module: the figures, facts.json and what computes them."""
+    scripts = str(Path(__file__).resolve().parent.parent / "scripts")
+    sys.path.insert(0, scripts)
+    try:
+        import make_figures
+    finally:
+        sys.path.remove(scripts)
+    return make_figures

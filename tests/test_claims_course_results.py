@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -34,16 +33,6 @@ NAMED_AS_THE_COURSES = re.compile(r"the course's (?:lessons? )?8\.1[0-2](?:(?:,|
 @pytest.fixture(scope="module")
 def published() -> dict:
     return json.loads(PUBLISHED.read_text())
-
-
-@pytest.fixture(scope="module")
-def make_figures():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import make_figures
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    return make_figures
 
 
 @pytest.fixture(scope="module")

@@ -187,16 +187,6 @@ def test_every_placeholder_has_a_fact():
             assert key in facts.get(group, {}), f"{page.relative_to(ROOT)}: {{{{ {name} }}}} is not in facts.json"
 
 
-@pytest.fixture(scope="module")
-def make_figures():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import make_figures
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    return make_figures
-
-
 def test_facts_of_lesson4_match_the_reference(make_figures):
     facts = json.loads(FACTS.read_text())
     assert facts["lesson4"] == make_figures.lesson4_facts(), "run `uv run python scripts/make_figures.py`"
