@@ -15,4 +15,7 @@ if ! command -v uv >/dev/null 2>&1; then
   curl -LsSf https://astral.sh/uv/install.sh | env UV_UNMANAGED_INSTALL=/usr/local/bin sh
 fi
 cd "$source_dir"
+# A Python that uv downloads goes where the unprivileged user that runs the learner's code
+# (when bubblewrap cannot be used) can read it: uv's default lies under /root.
+export UV_PYTHON_INSTALL_DIR=/opt/uv-python
 uv sync --locked --no-default-groups

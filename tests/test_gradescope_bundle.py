@@ -121,7 +121,7 @@ def test_an_unknown_lesson_stops_the_build_with_one_line(tmp_path):
 # ------------------------------------------------------------------ setup.sh, without downloads
 
 FAKE = """#!/bin/bash
-echo "{name} $* (in $PWD)" >> {log}
+echo "{name} $* (in $PWD)${{UV_PYTHON_INSTALL_DIR:+ python in $UV_PYTHON_INSTALL_DIR}}" >> {log}
 """
 # What the stand-in for uv's installer prints, to be run by `sh`: it records where it was
 # asked to install uv and leaves a stand-in uv on the PATH.
@@ -154,7 +154,8 @@ def test_setup_installs_bubblewrap_uv_and_the_locked_packages(tmp_path, uv_prese
     assert calls[1].startswith("apt-get install") and " bubblewrap " in calls[1]
     if not uv_present:
         assert calls[2] == "installer into /usr/local/bin"
-    assert calls[-1] == f"uv sync --locked --no-default-groups (in {source})"
+    # Python goes where the unprivileged worker user can read it, not under /root.
+    assert calls[-1] == f"uv sync --locked --no-default-groups (in {source}) python in /opt/uv-python"
     assert len(calls) == (3 if uv_present else 4)
 
 
