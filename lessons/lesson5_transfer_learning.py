@@ -248,10 +248,10 @@ def build_transfer_model(*, input_size=150, learning_rate=0.01, num_classes=10, 
 # copy of the ImageNet weights without the top (a `.weights.h5` file), and
 # every `weights="imagenet"` base loads it (the README says more). With no
 # weights at all, add `--weights none` to run with random weights. The
-# model then learns nothing useful: in our runs on
-# all the photos its validation accuracy sits at 0.2375, the share of the
-# largest class (t-shirt) among the validation photos, as if it answered
-# t-shirt for every photo.
+# model then learns little or nothing: compare its validation accuracy
+# with 0.2375, the share of the largest class (t-shirt) among the
+# validation photos, which a model that answers t-shirt for every photo
+# scores.
 #
 # The experiment reads the photos with the course's own `tf.data` pipeline
 # (`course/pipeline.py`: it decodes on all cores and leaves out unreadable
