@@ -11,7 +11,6 @@ import math
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -231,19 +230,24 @@ def test_out_must_be_a_folder(data, cheap_base, run, tmp_path):
     assert (tmp_path / "taken").read_text() == "mine"
 
 
-def python_m(module, *argv, timeout=300):
+def python_m(module, *argv, timeout=300, first_on_path=()):
     env = {key: value for key, value in os.environ.items() if not key.startswith("TF_CPP_")}
-    env["PYTHONPATH"] = str(catalog.PROJECT_ROOT)
+    env["PYTHONPATH"] = os.pathsep.join([*map(str, first_on_path), str(catalog.PROJECT_ROOT)])
     return subprocess.run([sys.executable, "-m", module, *argv], capture_output=True, text=True,
                           cwd=catalog.PROJECT_ROOT, env=env, timeout=timeout)
 
 
-def test_python_m_lessons_stub_fails_fast_without_tensorflow(data):
-    started = time.monotonic()
-    done = python_m(module_of("lesson6", "lessons"), "--data", str(data))
+def test_python_m_lessons_stub_fails_fast_without_tensorflow(data, tmp_path):
+    """A stub is named before TensorFlow is imported: a stand-in `tensorflow` first on the
+    path leaves a mark if anything imports it."""
+    trap, mark = tmp_path / "trap", tmp_path / "tensorflow-imported"
+    (trap / "tensorflow").mkdir(parents=True)
+    (trap / "tensorflow" / "__init__.py").write_text(
+        f"import pathlib\npathlib.Path({str(mark)!r}).write_text('imported')\nraise ImportError('trap')\n")
+    done = python_m(module_of("lesson6", "lessons"), "--data", str(data), first_on_path=[trap])
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: write `train_for_learning_rates`")
-    assert time.monotonic() - started < 8  # no TensorFlow import for a stub
+    assert not mark.exists(), "a stub's experiment imported TensorFlow before naming the stub"
 
 
 def test_python_m_prints_one_line_and_no_tensorflow_startup_log(tmp_path):
