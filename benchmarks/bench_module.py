@@ -44,14 +44,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from course import experiments, features, pipeline  # noqa: E402
 from course.dataset import find_dataset, missing_dataset_message  # noqa: E402
 from course.experiment_catalog import EXPERIMENTS  # noqa: E402
+from run_experiments import LESSONS  # noqa: E402  (the lessons and their reference modules)
 
-LESSONS = {
-    "lesson5": "solutions.lesson5_transfer_learning",
-    "lesson6": "solutions.lesson6_learning_rate",
-    "lesson7": "solutions.lesson7_checkpointing",
-    "lesson8": "solutions.lesson8_more_layers",
-    "lesson9": "solutions.lesson9_dropout",
-}
 SIZE = 150
 
 
