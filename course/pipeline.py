@@ -4,9 +4,11 @@
 files and labels, with one clear `DatasetError` for every way the folder can be
 unusable. `image_dataset` decodes and resizes those files in parallel with
 `tf.data` and prefetches the next batches while the model works on the current
-one. It gives the same batches as the course's
+one. Its batches have the form of the course's
 `ImageDataGenerator(preprocessing_function=preprocess_input).flow_from_directory`:
-float32 images scaled to [-1, 1] and one-hot labels, classes in sorted order.
+float32 images scaled to [-1, 1] and one-hot labels, classes in sorted order. The
+pixels differ a little: it resizes bilinearly, where `flow_from_directory` (like
+`load_img`) takes the nearest neighbour.
 
 A photo that cannot be decoded (truncated, not an image) is named in a warning
 and left out; the rest of the split is used (`decode_all` finds such files).
