@@ -110,3 +110,18 @@ def test_progress_without_a_lesson_lists_all_nine():
     for lesson in catalog.LESSONS:
         assert lesson.title in completed.stdout
     assert "uv run python -m grader lesson" in completed.stdout
+
+
+def test_readme_example_report_points_at_the_stub_of_make_datasets():
+    """The README's example of an untouched lesson 5 names the line the grader names: the
+    `raise NotImplementedError` of `make_datasets` (grading it would cost a TensorFlow import)."""
+    import ast
+    import re
+
+    source = (catalog.LESSONS_DIR / catalog.BY_ID["lesson5"].filename).read_text(encoding="utf-8")
+    function = next(node for node in ast.parse(source).body
+                    if isinstance(node, ast.FunctionDef) and node.name == "make_datasets")
+    stub = next(node for node in ast.walk(function) if isinstance(node, ast.Raise))
+    readme = (catalog.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"Next: write `make_datasets` in lessons/lesson5_transfer_learning\.py \(line (\d+)\)", readme)
+    assert shown is not None and int(shown.group(1)) == stub.lineno
