@@ -11,6 +11,9 @@ JSON. Values that JSON cannot say are tagged objects:
 - `{"$": "path", "value": "..."}`;
 - `{"$": "array", "npy": base64}`: a NumPy array (or scalar) as `.npy` bytes, read back
   with `allow_pickle=False`, so an object array is refused;
+- `{"$": "keras_model", "file": "model-N.keras"}`: a Keras model the worker saved as a `.keras`
+  file in its scratch folder. The judge checks the archive's config before Keras sees it
+  (`model_needs_code`) and loads it with `safe_mode=True` (`grader/judge/models.py`);
 - `{"$": "opaque", "type": "...", "shape": [...] | None, "length": n | None}`: a value of any
   other type, named but not sent.
 
@@ -29,10 +32,12 @@ import base64
 import io
 import json
 import os
+import re
 import secrets
 import sys
 import tempfile
 import traceback
+import zipfile
 from multiprocessing.connection import Connection, Listener
 from pathlib import Path, PurePath
 from typing import Any
@@ -40,6 +45,8 @@ from typing import Any
 MESSAGE_LIMIT = 64 * 1024 * 1024  # bytes in one message
 ARRAY_LIMIT = 32 * 1024 * 1024  # bytes of one array's data
 MESSAGE_TEXT_LIMIT = 4000  # characters of an exception's message kept
+MODEL_FILE_LIMIT = 256 * 1024 * 1024  # bytes of one .keras file (Xception with its top: about 90 MB)
+MODEL_FILE_NAME = re.compile(r"model-\d{1,6}\.keras")
 TAG = "$"
 
 
@@ -113,11 +120,26 @@ def opaque(type_name: str, shape=None, length=None) -> Opaque:
     return kind(shape, length)
 
 
-def encode(value: Any) -> Any:
-    """`value` as JSON-able data (see the module's docstring)."""
+class ModelFile:
+    """A Keras model the worker saved: only the name of its file in the scratch folder."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return f"<ModelFile {self.name}>"
+
+
+def encode(value: Any, save_model=None) -> Any:
+    """`value` as JSON-able data (see the module's docstring). `save_model(model)` (the
+    worker's) writes a Keras model to the scratch folder and gives back the file's name;
+    without it a model crosses as an opaque value."""
     np = sys.modules.get("numpy")  # no array can exist before NumPy is imported: never load it here
     if value is None or isinstance(value, bool):
         return value
+    keras = sys.modules.get("keras")
+    if save_model is not None and keras is not None and isinstance(value, keras.Model):
+        return {TAG: "keras_model", "file": save_model(value)}
     if np is not None and isinstance(value, (np.ndarray, np.generic)):
         return _encode_array(value)
     for base in (int, float, str):  # a subclass (an IntEnum, a str subclass) as its base type
@@ -126,13 +148,14 @@ def encode(value: Any) -> Any:
     if isinstance(value, PurePath):
         return {TAG: "path", "value": str(value)}
     if isinstance(value, list):
-        return [encode(item) for item in value]
+        return [encode(item, save_model) for item in value]
     if isinstance(value, (tuple, set, frozenset)):  # a namedtuple as a tuple
-        return {TAG: "tuple" if isinstance(value, tuple) else "set", "items": [encode(item) for item in value]}
+        return {TAG: "tuple" if isinstance(value, tuple) else "set",
+                "items": [encode(item, save_model) for item in value]}
     if isinstance(value, dict):  # a Counter, a defaultdict as a dict
         if all(isinstance(key, str) and key != TAG for key in value):
-            return {key: encode(item) for key, item in value.items()}
-        return {TAG: "dict", "items": [[encode(key), encode(item)] for key, item in value.items()]}
+            return {key: encode(item, save_model) for key, item in value.items()}
+        return {TAG: "dict", "items": [[encode(key), encode(item, save_model)] for key, item in value.items()]}
     shape = getattr(value, "shape", None)
     try:
         shape = [int(d) if d is not None else None for d in shape] if shape is not None else None
@@ -188,6 +211,11 @@ def decode(data: Any) -> Any:
         return Path(_field(data, "value", str))
     if tag == "array":
         return _decode_array(data)
+    if tag == "keras_model":
+        name = _field(data, "file", str)
+        if not MODEL_FILE_NAME.fullmatch(name):
+            raise ProtocolError("a model file with a name the worker does not give")
+        return ModelFile(name)
     if tag == "opaque":
         shape, length = data.get("shape"), data.get("length")
         if shape is not None and not (isinstance(shape, list) and all(d is None or isinstance(d, int) for d in shape)):
@@ -214,6 +242,41 @@ def _field(data: dict, name: str, kind: type):
     if not isinstance(value, kind):
         raise ProtocolError(f"a {data.get(TAG)!r} without its {name!r}")
     return value
+
+
+# ----------------------------------------------------------------- models as files
+
+
+def model_needs_code(path: Path) -> str | None:
+    """Why the `.keras` archive at `path` cannot be loaded without running code from the
+    learner's side, or None. Keras's `safe_mode` refuses Lambda layers; this also refuses,
+    before Keras reads anything, any object of a module outside Keras (a registered custom
+    layer, a subclassed model, a class of some other module), any archive larger than
+    `MODEL_FILE_LIMIT` unpacked, and anything that is not a `.keras` archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MODEL_FILE_LIMIT:
+                return f"it unpacks to more than {MODEL_FILE_LIMIT // 2**20} MB"
+            config = json.loads(archive.read("config.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, RecursionError) as error:
+        return f"it is not a readable .keras file ({type(error).__name__})"
+    return _code_in(config)
+
+
+def _code_in(config: Any) -> str | None:
+    if isinstance(config, list):
+        return next((why for why in map(_code_in, config) if why), None)
+    if not isinstance(config, dict):
+        return None
+    name = config.get("class_name")
+    if name in ("Lambda", "__lambda__", "function"):
+        return "it has a Lambda layer (code, not a layer Keras can rebuild)"
+    module = config.get("module")
+    if isinstance(module, str) and module != "keras" and not module.startswith("keras."):
+        return f"it needs {name!r} from {module!r}, which is not part of Keras"
+    if module is None and isinstance(name, str) and "config" in config and not name.startswith("__"):
+        return f"it needs {name!r}, a class of your own"  # Keras names the module of each of its own
+    return next((why for why in map(_code_in, config.values()) if why), None)
 
 
 # ----------------------------------------------------------------- errors as data

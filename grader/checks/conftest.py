@@ -7,18 +7,6 @@ level (not even NumPy), and a fixture imports Keras only when a check asks for i
 Fixtures (all session-scoped: built once per grading run, shared by the checks):
 
 - `keras`: the `keras` module (Keras 3 on TensorFlow).
-- `make_tiny_base`: `make_tiny_base(input_shape=(16, 16, 3), *, channels=6, seed=0,
-  functional=True, pooling=None)` returns a fresh small convolutional base
-  (Conv2D then BatchNormalization, a functional model like Xception) with seeded
-  weights, to pass as `base_model=` instead of Xception. Two bases with the same
-  seed compute the same thing; `input_shape` may be (None, None, 3).
-- `fake_xception`: replaces `keras.applications.Xception` everywhere it is bound
-  (Keras's modules, `tf.keras`, `course.pretrained.xception`, and names the
-  learner's module imported) with a `FakeXception` for the whole session:
-  no download; every call is recorded in `fake_xception.calls` (arguments by
-  name: include_top, weights, input_shape, pooling, ...) and returns a tiny model of
-  the requested input shape (`fake_xception.models`). Call
-  `fake_xception.reset()` before the call you want to observe.
 - `colour_dataset`: a small image dataset tree (see `ColourDataset`) whose
   classes can be told apart by colour, with the decoys a real download has.
 
@@ -40,23 +28,6 @@ def keras():
     import keras as keras_module
 
     return keras_module
-
-
-@pytest.fixture(scope="session")
-def make_tiny_base(keras):
-    from grader.checks import model_helpers
-
-    return model_helpers.tiny_base
-
-
-@pytest.fixture(scope="session")
-def fake_xception(keras, student):
-    from grader.checks import model_helpers
-
-    fake = model_helpers.FakeXception(seed=1)
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        model_helpers.patch_xception(monkeypatch, fake, student._module)
-        yield fake
 
 
 # ----------------------------------------------------------------- the colour dataset

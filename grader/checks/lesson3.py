@@ -1,21 +1,17 @@
 """Checks for lesson 8.3: loading Xception with its ImageNet top, making a batch, reading predictions.
 
-The grading machine cannot download the ImageNet weights, so the checks of
-`load_pretrained_model` replace Xception, for the length of the call, with a
-stand-in that records what it was asked for and builds a small model with a
-1000-way softmax top. It takes the place of Xception wherever the learner's
-code can find it: `keras.applications` (which `course.pretrained.xception` and
-`tf.keras.applications` both use), `keras.applications.xception` and any name
-the learner imported. One check then builds the real Xception with
-`weights=None`, which needs no download.
+The grading machine cannot download the ImageNet weights, so `load_pretrained_model`
+is called in the worker (the `lesson3.load` recipe) with Xception replaced, for the
+length of the call, by a stand-in that records what it was asked for and builds a
+small model with a 1000-way softmax top, wherever the learner's code can find it
+(`keras.applications`, which `course.pretrained.xception` and `tf.keras.applications`
+both use, and any name the learner imported). One check builds the real Xception
+with `weights=None`, which needs no download. The model comes back as a .keras
+file; the checks judge it and the recorded calls.
 
 TensorFlow is imported inside the checks only: the learner's file imports it
 anyway, and a file that does not import does not pay for it.
 """
-
-import contextlib
-import inspect
-import sys
 
 import numpy as np
 
@@ -30,113 +26,35 @@ XCEPTION_PARAMETERS = 22_910_480  # with its top, whatever the input size (tests
 # --------------------------------------------------------------- load_pretrained_model
 
 
-def _no_download(*args, **kwargs):
-    import urllib.error
-
-    raise urllib.error.URLError("the grader never downloads weights")
-
-
-@contextlib.contextmanager
-def no_downloads():
-    """Keras' downloads fail at once, as without internet (the course then raises
-    PretrainedWeightsUnavailable): grading never fetches 88 MB of weights."""
-    try:
-        from keras.src.utils import file_utils  # where Keras 3 downloads from
-    except ImportError:  # another Keras layout
-        file_utils = None
-    original = getattr(file_utils, "urlretrieve", None)
-    if original is None:
-        yield
-        return
-    file_utils.urlretrieve = _no_download
-    try:
-        yield
-    finally:
-        file_utils.urlretrieve = original
+def effective_input_shape(call):
+    """The input shape Xception builds for a call (as the stand-in recorded it)."""
+    if call.get("input_tensor") is not None:
+        return tuple(call["input_tensor"])
+    if call.get("input_shape") is not None:
+        return tuple(call["input_shape"])
+    return XCEPTION_INPUT if call["include_top"] else (None, None, 3)
 
 
-class FakeXception:
-    """Stands in for keras.applications.Xception: records each call's arguments (with
-    Keras' defaults filled in) and returns a small model shaped like Xception's."""
-
-    def __init__(self, original):
-        self.signature = inspect.signature(original)
-        self.calls = []  # (arguments, model)
-
-    def __call__(self, *args, **kwargs):
-        arguments = self.signature.bind(*args, **kwargs)
-        arguments.apply_defaults()
-        arguments = dict(arguments.arguments)
-        model = _small_xception(arguments)
-        self.calls.append((arguments, model))
-        return model
-
-
-def _small_xception(arguments):
-    import keras
-
-    shape = effective_input_shape(arguments)
-    inputs = keras.Input(shape=shape)
-    if arguments["include_top"]:
-        x = keras.layers.GlobalAveragePooling2D()(inputs)
-        outputs = keras.layers.Dense(
-            arguments["classes"], activation=arguments["classifier_activation"], name="predictions"
-        )(x)
-    else:
-        outputs = keras.layers.Conv2D(8, 1)(inputs)
-        if arguments["pooling"] == "avg":
-            outputs = keras.layers.GlobalAveragePooling2D()(outputs)
-        elif arguments["pooling"] == "max":
-            outputs = keras.layers.GlobalMaxPooling2D()(outputs)
-    return keras.Model(inputs, outputs, name=arguments.get("name") or "xception")
-
-
-def effective_input_shape(arguments):
-    """The input shape Xception builds for these arguments."""
-    if arguments.get("input_tensor") is not None:
-        return tuple(arguments["input_tensor"].shape[1:])
-    if arguments.get("input_shape") is not None:
-        return tuple(arguments["input_shape"])
-    return XCEPTION_INPUT if arguments["include_top"] else (None, None, 3)
-
-
-def _swap_everywhere(old, new):
-    """Replace `old` by `new` in every loaded module's namespace (including the learner's)."""
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for name, value in list(namespace.items()):
-            if value is old:
-                namespace[name] = new
-
-
-@contextlib.contextmanager
-def fake_xception():
-    import keras
-
-    original = keras.applications.Xception
-    fake = FakeXception(original)
-    _swap_everywhere(original, fake)
-    try:
-        with no_downloads():
-            yield fake
-    finally:
-        _swap_everywhere(fake, original)
+def load(student, kwargs, stand_in=True):
+    """The learner's load_pretrained_model(**kwargs), run in the worker (with Xception's
+    stand-in, or for real): the model, loaded here, and the stand-in's calls."""
+    __tracebackhide__ = True
+    made = student.ask("lesson3.load", naming="load_pretrained_model", kwargs=kwargs, stand_in=stand_in)
+    return made["model"], made["calls"]
 
 
 def shown_call(kwargs):
     return ", ".join(f"{name}={value!r}" for name, value in kwargs.items())
 
 
-def judge_load(got, fake, kwargs, shape, weights, top=True):
+def judge_load(got, calls, kwargs, shape, weights, top=True):
     """The learner's load_pretrained_model(**kwargs) asked for what the reference asks for
     (the ImageNet top too, unless `top` is False: then another check's subject)."""
     __tracebackhide__ = True
     call = shown_call(kwargs)
-    if not fake.calls:
+    if not calls:
         fail(M.NO_XCEPTION, call=call)
-    arguments = next((a for a, model in fake.calls if model is got), fake.calls[-1][0])
+    arguments = next((a for a in calls if a["returned"]), calls[-1])
     if top and not arguments["include_top"]:
         fail(M.NO_TOP)
     if arguments["weights"] != weights:
@@ -163,26 +81,23 @@ def judge_model(got, call, shape, top=True):
         fail(M.INPUT_SHAPE_OF_MODEL, call=call, got=tuple(got.input_shape), expected=(None, *shape))
 
 
-def check_load_imagenet_top(student, reference, tmp_path):
+def check_load_imagenet_top(student):
     """load_pretrained_model() asks for Xception with its ImageNet top: weights="imagenet", include_top=True, 299×299×3"""
-    with fake_xception() as fake:
-        got = student.load_pretrained_model()
-    judge_load(got, fake, {}, XCEPTION_INPUT, "imagenet")
+    got, calls = load(student, {})
+    judge_load(got, calls, {}, XCEPTION_INPUT, "imagenet")
 
 
-def check_load_passes_arguments(student, reference, tmp_path):
+def check_load_passes_arguments(student):
     """load_pretrained_model passes input_shape and weights on: input_shape=(150, 150, 3), weights=None"""
     kwargs = {"input_shape": (150, 150, 3), "weights": None}
-    with fake_xception() as fake:
-        got = student.load_pretrained_model(**kwargs)
-    judge_load(got, fake, kwargs, (150, 150, 3), None, top=False)  # the top: the check above
+    got, calls = load(student, kwargs)
+    judge_load(got, calls, kwargs, (150, 150, 3), None, top=False)  # the top: the check above
 
 
-def check_load_real_model(student, reference, tmp_path):
+def check_load_real_model(student):
     """load_pretrained_model(input_shape=(71, 71, 3), weights=None) builds the real Xception with 1000 outputs"""
     kwargs = {"input_shape": (71, 71, 3), "weights": None}
-    with no_downloads():
-        got = student.load_pretrained_model(**kwargs)
+    got, _ = load(student, kwargs, stand_in=False)
     judge_model(got, shown_call(kwargs), (71, 71, 3))
     if got.count_params() != XCEPTION_PARAMETERS:
         fail(M.NOT_XCEPTION_SIZE, call=shown_call(kwargs), got=got.count_params(), expected=XCEPTION_PARAMETERS)

@@ -35,42 +35,45 @@ def made(colour_dataset):
     return {}
 
 
+def dataset_arguments(colour_dataset):
+    return {"root": str(colour_dataset.root), "target_size": TARGET_SIZE, "batch_size": BATCH_SIZE}
+
+
 def datasets(student, colour_dataset, made):
-    """(train, validation) from the learner's make_datasets on the colour dataset."""
+    """The learner's make_datasets on the colour dataset gave a (train, validation) pair (its
+    datasets stay in the worker, which reads them for the judge)."""
     __tracebackhide__ = True
     if "pair" not in made:
-        result = student.make_datasets(colour_dataset.root, target_size=TARGET_SIZE, batch_size=BATCH_SIZE)
-        if not isinstance(result, (tuple, list)) or len(result) != 2:
-            fail(M.NOT_A_PAIR, got=describe(result))
-        made["pair"] = tuple(result)
-    return made["pair"]
+        result = student.ask("lesson5.made", naming="make_datasets", **dataset_arguments(colour_dataset))
+        if not result["pair"]:
+            fail(M.NOT_A_PAIR, got=describe(result.get("got")))
+        made["pair"] = True
 
 
-def read_pass(data, split, colour_dataset):
-    """The (images, labels) NumPy batches of one pass over `data`."""
+def read_pass(student, split, colour_dataset):
+    """The (images, labels) NumPy batches of the next pass over the learner's `split` data."""
     __tracebackhide__ = True
     count = colour_dataset.count(split)
     limit = count + 10
-    try:
-        batches = H.one_pass(data, limit=limit)
-    except H.NeverEnds:
+    read = student.ask("lesson5.one_pass", naming="make_datasets", split=split, limit=limit,
+                       **dataset_arguments(colour_dataset))
+    if read.get("never_ends"):
         fail(M.NEVER_ENDS, split=split, limit=limit, count=count)
     pairs = []
-    for batch in batches:
+    for batch in read["batches"]:
         if not isinstance(batch, (tuple, list)) or len(batch) != 2:
             fail(M.BATCH_NOT_PAIR, split=split, got=describe(batch))
-        pairs.append((H.to_numpy(batch[0]), H.to_numpy(batch[1])))
+        pairs.append((np.asarray(batch[0]), np.asarray(batch[1])))
     return pairs
 
 
 def passes(student, colour_dataset, made, split, number):
     """The first `number` passes over the learner's `split` data (read once, kept)."""
     __tracebackhide__ = True
-    train, validation = datasets(student, colour_dataset, made)
-    data = train if split == "train" else validation
+    datasets(student, colour_dataset, made)
     kept = made.setdefault(split, [])
     while len(kept) < number:
-        batches = read_pass(data, split, colour_dataset)
+        batches = read_pass(student, split, colour_dataset)
         if not batches:
             fail(M.EMPTY_PASS, split=split)
         kept.append(batches)
@@ -181,22 +184,25 @@ def check_datasets_order(student, colour_dataset, made):
         fail(M.TRAIN_NOT_SHUFFLED, passes=TRAIN_PASSES)
 
 
-def check_datasets_fit(student, colour_dataset, made, keras):
+def check_datasets_fit(student, colour_dataset, made):
     """model.fit trains a model on the training data and validates it on the validation data"""
-    train, validation = datasets(student, colour_dataset, made)
-    model = keras.Sequential([
-        keras.Input((*TARGET_SIZE, 3)),
-        keras.layers.GlobalAveragePooling2D(),
-        keras.layers.Dense(len(colour_dataset.classes)),
-    ])
-    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"], run_eagerly=True)
-    try:
-        history = model.fit(train, validation_data=validation, epochs=1, verbose=0)
-    except Exception as error:
-        fail(M.FIT_FAILED, error=H.one_line(error))
-    if "val_loss" not in history.history:
+    datasets(student, colour_dataset, made)
+    ran = student.ask("lesson5.fit", naming="make_datasets", classes=len(colour_dataset.classes),
+                      **dataset_arguments(colour_dataset))
+    if "fit_error" in ran:
+        fail(M.FIT_FAILED, error=ran["fit_error"])
+    reported = ran["history"].get("val_loss")
+    if not reported:
         fail(M.FIT_FAILED, error="it did not report a validation loss (val_loss)")
+    # The loss the trained model has on one pass of the validation data, worked out here: a
+    # history that fit did not compute on that data does not match it.
+    (batches,) = passes(student, colour_dataset, made, "validation", 1)
+    images = np.concatenate([images for images, _ in batches]).astype("float32")
+    labels = np.concatenate([labels for _, labels in batches]).astype("float32")
+    evaluated = ran["model"].evaluate(images, labels, batch_size=len(images), verbose=0, return_dict=True)["loss"]
+    if not H.close(reported[-1], evaluated, rtol=1e-3, atol=1e-4):
+        fail(M.FIT_FAILED, error=f"its validation loss ({reported[-1]:.4f}) is not the loss of the "
+             f"trained model on the validation data ({evaluated:.4f})")
 
 
 # ----------------------------------------------------------------- the model

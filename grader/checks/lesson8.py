@@ -1,6 +1,7 @@
 """Checks for lesson 8.8: an inner dense layer between the pooling and the output.
 
-`add_inner_layer` is checked on a symbolic input with weights set here. The
+`add_inner_layer` is applied, in the worker, to a symbolic input; the model from that
+input to its output comes back as a .keras file and is given weights here. The
 model is built on a tiny seeded base (see lesson 8.5's checks and
 `model_helpers`); with the reference's weights copied in, its outputs tell
 whether the inner layer has ReLU, its size, and whether it comes after the
@@ -17,29 +18,25 @@ FEATURES, SIZE = 6, 5
 MODEL_CONFIG = {"input_size": 16, "learning_rate": 0.0123, "size_inner": SIZE, "num_classes": 3}
 
 
-def inner_output(student, keras):
-    """add_inner_layer applied to a symbolic batch of vectors: (input, output)."""
+def inner_model(student):
+    """add_inner_layer applied to a symbolic batch of vectors, as a model."""
     __tracebackhide__ = True
-    vectors = keras.Input((FEATURES,))
-    got = H.expect_new_tensor(student.add_inner_layer(vectors, size_inner=SIZE),
-                              M.INNER_RETURNS_LAYER, M.INNER_NOT_TENSOR)
-    return vectors, got
+    return H.symbolic_model(student, "add_inner_layer", (FEATURES,), M.INNER_RETURNS_LAYER, M.INNER_NOT_TENSOR,
+                            size_inner=SIZE)
 
 
-def check_inner_layer_tensor(student, keras):
+def check_inner_layer_tensor(student):
     """add_inner_layer returns a tensor of shape (batch, size_inner)"""
-    vectors, got = inner_output(student, keras)
-    shape = tuple(got.shape)
+    shape = tuple(inner_model(student).output_shape)
     if shape != (None, SIZE):
         if len(shape) == 2 and shape[1] == 100:
             fail(M.INNER_SIZE_IGNORED, where="add_inner_layer", size=SIZE, got=shape[1])
-        fail(M.INNER_SHAPE, vectors=tuple(vectors.shape), size=SIZE, got=shape)
+        fail(M.INNER_SHAPE, vectors=(None, FEATURES), size=SIZE, got=shape)
 
 
-def check_inner_layer_relu(student, keras):
+def check_inner_layer_relu(student):
     """add_inner_layer is a dense layer of ReLU units: relu(vectors @ kernel + bias)"""
-    vectors, got = inner_output(student, keras)
-    model = keras.Model(vectors, got)
+    model = inner_model(student)
     weights = H.shapes(model.weights)
     units = weights[0][-1] if weights else SIZE  # how many is check_inner_layer_tensor's subject
     if weights != [(FEATURES, units), (units,)]:

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from grader import stand_ins
 from grader.checks import model_helpers as H
 from grader.expect import fail
 from grader.messages import lesson9 as M
@@ -41,29 +42,28 @@ def expect_rate(where, dropped, kept_values):
         fail(M.DROPOUT_NOT_SCALED, where=where, expected=1 / (1 - RATE), got=scale)
 
 
-def dropout_model(student, keras):
+def dropout_model(student):
     """add_dropout applied to a symbolic batch of WIDTH values, as a model."""
     __tracebackhide__ = True
-    tensor = keras.Input((WIDTH,))
-    got = H.expect_new_tensor(student.add_dropout(tensor, droprate=RATE),
-                              M.DROPOUT_RETURNS_LAYER, M.DROPOUT_NOT_TENSOR)
-    if tuple(got.shape) != tuple(tensor.shape):
-        fail(M.DROPOUT_SHAPE, expected=tuple(tensor.shape), got=tuple(got.shape))
-    return keras.Model(tensor, got)
+    model = H.symbolic_model(student, "add_dropout", (WIDTH,), M.DROPOUT_RETURNS_LAYER, M.DROPOUT_NOT_TENSOR,
+                             droprate=RATE)
+    if tuple(model.output_shape) != (None, WIDTH):
+        fail(M.DROPOUT_SHAPE, expected=(None, WIDTH), got=tuple(model.output_shape))
+    return model
 
 
-def check_dropout_tensor(student, keras):
+def check_dropout_tensor(student):
     """add_dropout returns a tensor of the same shape, which predictions (model(x), inference mode) leave unchanged"""
-    model = dropout_model(student, keras)
+    model = dropout_model(student)
     x = np.random.default_rng(9).normal(size=(2, WIDTH)).astype("float32")
     for got in (model(x), model(x, training=False)):  # as a user predicts, and inference mode
         if not H.close(H.to_numpy(got), x):
             fail(M.DROPOUT_IN_INFERENCE, where="add_dropout")
 
 
-def check_dropout_rate(student, keras):
+def check_dropout_rate(student):
     """in training mode add_dropout zeroes a droprate share of the values and scales the rest by 1 / (1 - droprate)"""
-    model = dropout_model(student, keras)
+    model = dropout_model(student)
     got = H.to_numpy(model(np.ones((1, WIDTH), "float32"), training=True)).ravel()
     zero = got == 0
     expect_rate("add_dropout", float(zero.mean()), got[~zero])
@@ -84,7 +84,7 @@ def probe_weights(bench):
     """Inner layer: every unit outputs exactly 1. Output layer: logit 0 is PROBE_BIAS[0] + inner
     unit 0; logits 1 and 2 are the constants PROBE_BIAS[1] and PROBE_BIAS[2]."""
     settings = bench.settings()
-    features, size, classes = H.BASE_CHANNELS, settings["size_inner"], settings["num_classes"]
+    features, size, classes = stand_ins.BASE_CHANNELS, settings["size_inner"], settings["num_classes"]
     inner_kernel = np.zeros((features, size))
     output_kernel = np.zeros((size, classes))
     output_kernel[0, 0] = 1.0

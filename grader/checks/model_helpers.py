@@ -6,13 +6,8 @@ TensorFlow. Every function that needs Keras imports it itself.
 
 What is here:
 
-- `tiny_base(...)`: a small convolutional base with fixed, seeded weights that
-  stands in for Xception (two bases built with the same seed compute the same).
-- `FakeXception`: a stand-in for `keras.applications.Xception` that records
-  how it was called and returns a tiny model of the requested input shape.
-- `one_pass(data)`: the batches of one pass over a dataset, read the way
-  `model.fit` reads an epoch (tf.data, a `PyDataset` such as
-  `ImageDataGenerator.flow_from_directory`, or any iterable).
+- `judge_base`: the judge's own copy of the tiny seeded base (`grader.stand_ins`) a
+  learner's model was built on in the worker, recognised in that model by its numbers.
 - counting and matching weights, NumPy versions of the layers, `softmax`.
 - `ModelBench`: builds the learner's and the reference's model of a lesson on
   tiny bases, once per configuration, and compares what they compute.
@@ -28,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
+from grader import stand_ins
 from grader.expect import describe, fail
 from grader.messages import lesson5 as M
 from grader.messages import lesson8 as M8
@@ -64,6 +60,17 @@ def contains(weights, variable) -> bool:
     return any(w is variable for w in weights)
 
 
+def holding_values_of(model, weights) -> list:
+    """The variables of `model` that hold the numbers of one of `weights`: a seeded base inside
+    a learner's model loaded from its .keras file (its numbers are in no other layer). Found
+    once, when the model is loaded, before any check trains or changes it."""
+    if not is_model(model):
+        return []
+    values = [(tuple(b.shape), to_numpy(b)) for b in weights]
+    return [w for w in model.weights
+            if any(tuple(w.shape) == shape and np.array_equal(to_numpy(w), value) for shape, value in values)]
+
+
 def shapes(weights) -> list[tuple]:
     return [tuple(int(d) for d in w.shape) for w in weights]
 
@@ -76,157 +83,10 @@ def to_numpy(value):
 
 # ----------------------------------------------------------------- tiny bases
 
-BASE_CHANNELS = 6  # feature maps of the tiny base: the length of the pooled vectors
-
-
-def seeded_weights(model, seed):
-    """Give `model` fixed weights drawn from `seed`: the same seed, the same weights.
-    Batch-normalization statistics are set away from 0 and 1, so that training and
-    inference mode differ."""
-    rng = np.random.default_rng(seed)
-    values = []
-    for weight in model.weights:
-        shape = tuple(weight.shape)
-        name = weight.path.rsplit("/", 1)[-1]
-        if name == "gamma":
-            values.append(rng.uniform(0.5, 1.5, shape))
-        elif name == "moving_variance":
-            values.append(rng.uniform(0.5, 2.0, shape))
-        elif name in ("beta", "moving_mean", "bias"):
-            values.append(rng.normal(0.0, 0.3, shape))
-        else:
-            values.append(rng.normal(0.0, 0.5, shape))
-    model.set_weights([v.astype("float32") for v in values])
-    return model
-
-
-def tiny_base(input_shape=(16, 16, 3), *, channels=BASE_CHANNELS, seed=0, functional=True,
-              pooling=None, name=None):
-    """A small convolutional base: Conv2D(channels, 3) then BatchNormalization, seeded.
-
-    `input_shape` may contain None (any size). `pooling` is "avg", "max" or None,
-    as Xception's. A functional model, as Xception is (so `base.input` and
-    `base.output` exist, for models built the Keras 2 way); Sequential with
-    `functional=False`."""
-    import keras
-
-    layers = [keras.layers.Conv2D(channels, 3), keras.layers.BatchNormalization()]
-    if pooling == "avg":
-        layers.append(keras.layers.GlobalAveragePooling2D())
-    elif pooling == "max":
-        layers.append(keras.layers.GlobalMaxPooling2D())
-    if functional:
-        inputs = keras.Input(shape=tuple(input_shape))
-        x = inputs
-        for layer in layers:
-            x = layer(x)
-        model = keras.Model(inputs, x, name=name)
-    else:
-        model = keras.Sequential([keras.Input(shape=tuple(input_shape)), *layers], name=name)
-    return seeded_weights(model, seed)
-
 
 def base_features(base, images):
     """The base's output maps for `images`, in inference mode, as NumPy."""
     return to_numpy(base(images, training=False)).astype(np.float64)
-
-
-# ----------------------------------------------------------------- Xception stand-in
-
-
-class FakeXception:
-    """Stands in for `keras.applications.Xception` (same signature).
-
-    Records every call in `calls` (a dict of the arguments by name) and returns a
-    tiny model: without the top, a `tiny_base` of `input_shape` (any size when it
-    is None); with the top, that base, global average pooling and a dense layer of
-    `classes` outputs with `classifier_activation`. The returned models are kept
-    in `models`."""
-
-    def __init__(self, seed=0):
-        self.seed = seed
-        self.calls: list[dict] = []
-        self.models: list = []
-
-    def reset(self):
-        self.calls.clear()
-        self.models.clear()
-
-    def __call__(self, include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                 pooling=None, classes=1000, classifier_activation="softmax", name="xception"):
-        import keras
-
-        self.calls.append(dict(include_top=include_top, weights=weights, input_tensor=input_tensor,
-                               input_shape=input_shape, pooling=pooling, classes=classes,
-                               classifier_activation=classifier_activation, name=name))
-        if input_tensor is None and not include_top:
-            shape = tuple(input_shape) if input_shape is not None else (None, None, 3)
-            model = tiny_base(shape, seed=self.seed, pooling=pooling, name=name)
-        else:
-            if input_tensor is not None:
-                inputs = input_tensor
-            else:
-                inputs = keras.Input(shape=tuple(input_shape) if input_shape is not None else (299, 299, 3))
-            x = tiny_base(tuple(inputs.shape[1:]), seed=self.seed, pooling=None if include_top else pooling)(inputs)
-            if include_top:
-                x = keras.layers.GlobalAveragePooling2D()(x)
-                x = keras.layers.Dense(classes, activation=classifier_activation)(x)
-            model = keras.Model(inputs, x, name=name)
-            if include_top:
-                seeded_weights(model, self.seed)
-        self.models.append(model)
-        return model
-
-
-def patch_xception(monkeypatch, fake, *modules):
-    """Make every name bound to Keras's Xception point at `fake`: in Keras's own modules
-    (so `keras.applications.Xception`, `tf.keras.applications.xception.Xception` and
-    `course.pretrained.xception` all reach it) and in `modules` (a learner's
-    `from keras.applications import Xception`)."""
-    import sys
-
-    import keras
-
-    original = keras.applications.Xception
-    for module in [*list(sys.modules.values()), *modules]:
-        try:
-            if getattr(module, "Xception", None) is original:
-                monkeypatch.setattr(module, "Xception", fake)
-        except Exception:  # lazy modules may refuse getattr
-            continue
-    for module in modules:
-        for name, value in list(vars(module).items()):
-            if value is original:
-                monkeypatch.setattr(module, name, fake)
-    return original
-
-
-# ----------------------------------------------------------------- datasets
-
-
-class NeverEnds(Exception):
-    """A pass over the data gave more batches than it could possibly hold."""
-
-
-def one_pass(data, limit=1000):
-    """The `(images, labels)` batches of one pass over `data`, read as `model.fit` reads
-    an epoch. Each batch is returned as it came (a tuple, a list, or anything else)."""
-    import keras
-
-    if isinstance(data, keras.utils.PyDataset):
-        count = data.num_batches
-        if count is None:
-            raise NeverEnds()
-        data.on_epoch_begin()
-        batches = [data[i] for i in range(count)]
-        data.on_epoch_end()
-        return batches
-    batches = []
-    for batch in data:
-        batches.append(batch)
-        if len(batches) > limit:
-            raise NeverEnds()
-    return batches
 
 
 # ----------------------------------------------------------------- models
@@ -238,31 +98,22 @@ def is_model(value) -> bool:
     return isinstance(value, keras.Model)
 
 
-def is_layer_not_tensor(value) -> bool:
-    import keras
-
-    return isinstance(value, keras.layers.Layer)
-
-
-def is_symbolic(value) -> bool:
-    import keras
-
-    return isinstance(value, keras.KerasTensor)
-
-
-def expect_new_tensor(got, returns_layer: str, not_tensor: str):
-    """What an add_* function returned is the new tensor, not the layer or something else."""
+def symbolic_model(student, function: str, shape: tuple, returns_layer: str, not_tensor: str, **kwargs):
+    """The learner's `function(keras.Input(shape), **kwargs)`, run in the worker, as the model
+    from that input to the tensor it returned; fails when it returned the layer or anything
+    else."""
     __tracebackhide__ = True
-    if is_layer_not_tensor(got):
-        fail(returns_layer, got=type(got).__name__)
-    if not is_symbolic(got):
-        fail(not_tensor, got=describe(got))
-    return got
+    made = student.ask("models.symbolic", function=function, shape=tuple(shape), kwargs=kwargs)
+    if made["kind"] == "layer":
+        fail(returns_layer, got=made["type"])
+    if made["kind"] != "tensor":
+        fail(not_tensor, got=describe(made.get("value")))
+    return made["model"]
 
 
-def head_weights(model, base):
+def head_weights(built):
     """The model's weights that are not the base's, in the model's order."""
-    return [w for w in model.weights if not contains(base.weights, w)]
+    return [w for w in built.model.weights if not contains(built.base_weights, w)]
 
 
 def match_by_shape(source_shapes, target_shapes):
@@ -287,13 +138,30 @@ def cross_entropy(labels, outputs, from_logits):
         labels.astype("float32"), np.asarray(outputs, dtype="float32"), from_logits=from_logits))))
 
 
+def judge_base(base: str, settings: dict, calls: list):
+    """The judge's own copy of the base the learner's model was built on: the base it was
+    given, or the Xception stand-in's model its last call made (the same weights, built
+    again here); None when there is none."""
+    if base != "none":
+        size = settings["input_size"] if base == "fixed" else None
+        return stand_ins.tiny_base((size, size, 3), seed=stand_ins.GIVEN_SEED)
+    return stand_ins.FakeXception(seed=stand_ins.XCEPTION_SEED).rebuild(calls[-1]) if calls else None
+
+
 @dataclass
 class Built:
     """One built model with what the check needs to know about its making."""
 
     model: object
-    base: object  # the base_model it was given, or the Xception stand-in it made for None
+    base: object  # (the judge's copy of) the base_model it was given, or the stand-in Xception it made
     xception_calls: list = field(default_factory=list)
+    base_weights: list = field(init=False)  # the model's own variables that are the base's
+    uses_base: bool = field(init=False)  # the model holds the base's first weight (its first kernel)
+
+    def __post_init__(self):
+        weights = self.base.weights if self.base is not None else []
+        self.base_weights = holding_values_of(self.model, weights)
+        self.uses_base = bool(holding_values_of(self.model, weights[:1]))
 
 
 class ModelBench:
@@ -307,9 +175,9 @@ class ModelBench:
     cached, so every check that asks sees the learner's error itself.
     """
 
-    def __init__(self, student, reference, function, config, fake, *, inner=False, dropout=False):
+    def __init__(self, student, reference, function, config, *, inner=False, dropout=False):
         self.student_module, self.reference_module = student, reference
-        self.function, self.config, self.fake = function, dict(config), fake
+        self.function, self.config = function, dict(config)
         self.inner, self.dropout = inner, dropout  # the top has an inner layer / dropout
         self._cache: dict = {}
 
@@ -319,36 +187,32 @@ class ModelBench:
     def settings(self, **changes):
         return {**self.config, **changes}
 
-    def _build(self, who, module, changes, base="fixed"):
+    def _build(self, who, changes, base="fixed"):
         key = self._key(who, {**changes, "base": base})
         if key in self._cache:
             return self._cache[key]
         settings = self.settings(**changes)
-        size = settings["input_size"]
-        given = {"fixed": lambda: tiny_base((size, size, 3), seed=1),
-                 "flexible": lambda: tiny_base((None, None, 3), seed=1),
-                 "none": lambda: None}[base]()
-        self.fake.reset()
-        model = getattr(module, self.function)(**settings, base_model=given)
-        built = Built(model, given, list(self.fake.calls))
-        if given is None and self.fake.models:
-            built.base = self.fake.models[-1]
-        self.fake.reset()
+        if who == "reference":  # the trusted reference, here, on the judge's own copy of the base
+            given = stand_ins.tiny_base((settings["input_size"],) * 2 + (3,), seed=stand_ins.GIVEN_SEED)
+            built = Built(getattr(self.reference_module, self.function)(**settings, base_model=given), given)
+        else:  # the learner's builder, in the worker, on the same base built there
+            made = self.student_module.ask("models.build", function=self.function, settings=settings, base=base)
+            built = Built(made["model"], judge_base(base, settings, made["calls"]), made["calls"])
         self._cache[key] = built
         return built
 
     def student(self, **changes) -> Built:
-        return self._build("student", self.student_module, changes)
+        return self._build("student", changes)
 
     def student_flexible(self, **changes) -> Built:
         """Built on a base that takes images of any size (to see which size the model asks for)."""
-        return self._build("student", self.student_module, changes, base="flexible")
+        return self._build("student", changes, base="flexible")
 
     def student_without_base(self, **changes) -> Built:
-        return self._build("student", self.student_module, changes, base="none")
+        return self._build("student", changes, base="none")
 
     def reference(self, **changes) -> Built:
-        return self._build("reference", self.reference_module, changes)
+        return self._build("reference", changes)
 
     def images(self, count=8, seed=5):
         """Tiny images with a different overall colour each, so pooled features vary."""
@@ -433,7 +297,7 @@ def expect_model_shapes(bench):
     model = model_of(bench, built)
     if built.xception_calls:
         fail(M.BASE_MODEL_IGNORED, function=bench.function)
-    if not contains(model.weights, built.base.weights[0]):
+    if not built.uses_base:
         fail(M.BASE_NOT_USED, function=bench.function)
     size, classes = settings["input_size"], settings["num_classes"]
     got_input = model.input_shape
@@ -469,8 +333,8 @@ def load_reference_weights(bench, built, ref, values=None):
     """Give the reference's new layers seeded weights (or `values`) and the learner's model
     the same ones, paired by shape in order. Returns the values in the reference's order."""
     __tracebackhide__ = True
-    ref_head = head_weights(ref.model, ref.base)
-    student_head = head_weights(built.model, built.base)
+    ref_head = head_weights(ref)
+    student_head = head_weights(built)
     expected, got = shapes(ref_head), shapes(student_head)
     pairing = match_by_shape(expected, got)
     if pairing is None:
@@ -566,11 +430,11 @@ def expect_frozen(bench):
     __tracebackhide__ = True
     built = bench.student()
     model = model_of(bench, built)
-    in_base = [w for w in model.trainable_weights if contains(built.base.weights, w)]
+    in_base = [w for w in model.trainable_weights if contains(built.base_weights, w)]
     if in_base:
         fail(M.BASE_TRAINABLE, count=size_of(in_base))
     new = [layer for layer in leaf_layers(model)
-           if layer.weights and not contains(built.base.weights, layer.weights[0])]
+           if layer.weights and not contains(built.base_weights, layer.weights[0])]
     if not new:
         fail(M.NOTHING_NEW_TRAINS)
     frozen = [layer.name for layer in new if not layer.trainable]
@@ -697,18 +561,19 @@ def expect_imagenet_base(bench):
     try:
         built = bench.student_without_base(input_size=size)
     except Exception as error:
-        if bench.fake.calls and not isinstance(error, NotImplementedError):
-            expect_xception_call(bench.fake.calls[-1], size)  # a wrong Xception may be why it broke
+        calls = (getattr(error, "data", None) or {}).get("context") or []  # the stand-in's calls before it broke
+        if calls and not isinstance(error, NotImplementedError):
+            expect_xception_call(calls[-1], size)  # a wrong Xception may be why it broke
         raise
     model = model_of(bench, built)
     if not built.xception_calls:
         fail(M.XCEPTION_NOT_CALLED, function=bench.function)
     expect_xception_call(built.xception_calls[-1], size)
-    if not contains(model.weights, built.base.weights[0]):
+    if not built.uses_base:
         fail(M.XCEPTION_NOT_USED, function=bench.function)
     if tuple(model.input_shape) != (None, size, size, 3):
         fail(M.INPUT_SIZE_IGNORED, function=bench.function, size=size, got=model.input_shape)
-    in_base = [w for w in model.trainable_weights if contains(built.base.weights, w)]
+    in_base = [w for w in model.trainable_weights if contains(built.base_weights, w)]
     if in_base and base_frozen_when_given(bench):  # else the frozen check names it
         fail(M.BASE_TRAINABLE, count=size_of(in_base))
 
@@ -719,7 +584,7 @@ def base_frozen_when_given(bench):
         given = bench.student()
     except Exception:  # the learner's builder may raise anything: the other checks report it
         return False
-    return not any(contains(given.base.weights, w) for w in getattr(given.model, "trainable_weights", []))
+    return not any(contains(given.base_weights, w) for w in getattr(given.model, "trainable_weights", []))
 
 
 # ----------------------------------------------------------------- the checks every model lesson runs
@@ -749,8 +614,8 @@ class ModelChecks:
 
     def __init__(self, function, config, *, computation, frozen, **options):
         @pytest.fixture(scope="session")
-        def bench(keras, student, reference, fake_xception):
-            return ModelBench(student, reference, function, config, fake_xception, **options)
+        def bench(keras, student, reference):
+            return ModelBench(student, reference, function, config, **options)
 
         self.bench = bench
         self.shapes = bench_check(expect_model_shapes, "check_model_shapes", f"{function} builds on the base it is "

@@ -58,6 +58,47 @@ def learner_exception(data: dict) -> LearnerError | LearnerExit:
     return error
 
 
+def unpack(answer: dict, supervisor: Supervisor, function: str, display: str, args=(), kwargs=None):
+    """The value of the worker's `answer` to a call of (or a recipe around) the learner's
+    `function`, with every model in it loaded here; the learner's exception raised here."""
+    __tracebackhide__ = True
+    if "missing" in answer:
+        raise CheckFailure(common.MISSING_FUNCTION, file=display, function=answer["missing"])
+    if "unsendable" in answer:
+        raise CheckFailure(common.UNSENDABLE, function=function, detail=str(answer["unsendable"])[:300])
+    if "model_not_saved" in answer:
+        raise CheckFailure(common.MODEL_NOT_SAVED, function=function, detail=str(answer["model_not_saved"])[:300])
+    warn_again(answer.get("warnings", []))
+    try:
+        write_back(protocol.decode(answer.get("changed", {})), args, kwargs or {})
+        raised = answer.get("error")
+        if raised is not None:
+            raised = {**raised, "context": protocol.decode(answer.get("context"))}
+        else:
+            value = protocol.decode(answer["value"])
+    except (protocol.ProtocolError, KeyError, TypeError) as error:
+        raise CheckFailure(common.UNSENDABLE, function=function, detail=str(error)[:300]) from None
+    if raised is not None:  # outside the try: the learner's own TypeError is not a bad reply
+        raise learner_exception(raised)
+    return load_models(value, supervisor.settings.scratch, function)
+
+
+def load_models(value, scratch, function: str):
+    """`value` with each `protocol.ModelFile` in it replaced by the model, loaded as data."""
+    __tracebackhide__ = True
+    if isinstance(value, protocol.ModelFile):
+        from grader.judge import models
+
+        return models.load(value, scratch, function)
+    if isinstance(value, list):
+        return [load_models(item, scratch, function) for item in value]
+    if isinstance(value, tuple):
+        return tuple(load_models(item, scratch, function) for item in value)
+    if isinstance(value, dict):
+        return {key: load_models(item, scratch, function) for key, item in value.items()}
+    return value
+
+
 class RemoteFunction:
     def __init__(self, supervisor: Supervisor, name: str, display: str):
         self.supervisor, self.name, self.display = supervisor, name, display
@@ -65,18 +106,7 @@ class RemoteFunction:
     def __call__(self, *args, **kwargs):
         __tracebackhide__ = True
         answer = self.supervisor.call(self.name, args, kwargs)
-        if "missing" in answer:
-            raise CheckFailure(common.MISSING_FUNCTION, file=self.display, function=self.name)
-        if "unsendable" in answer:
-            raise CheckFailure(common.UNSENDABLE, function=self.name, detail=str(answer["unsendable"])[:300])
-        warn_again(answer.get("warnings", []))
-        try:
-            write_back(protocol.decode(answer.get("changed", {})), args, kwargs)
-            if "error" in answer:
-                raise learner_exception(answer["error"])
-            return protocol.decode(answer["value"])
-        except (protocol.ProtocolError, KeyError, TypeError) as error:
-            raise CheckFailure(common.UNSENDABLE, function=self.name, detail=str(error)[:300]) from None
+        return unpack(answer, self.supervisor, self.name, self.display, args, kwargs)
 
 
 def warn_again(caught: list) -> None:
@@ -103,10 +133,18 @@ def write_back(changed: dict, args: tuple, kwargs: dict) -> None:
 
 
 class StudentProxy:
-    """The learner's module as the checks see it: every attribute is a function in the worker."""
+    """The learner's module as the checks see it: every attribute is a function in the worker,
+    and `ask` runs one of the worker's recipes (`grader.worker.recipes`) around them."""
 
     def __init__(self, supervisor: Supervisor, display: str):
         self._supervisor, self._display = supervisor, display
+
+    def ask(self, recipe: str, *, naming: str | None = None, **kwargs):
+        """What the worker's `recipe` hands back. `naming` is the learner's function it calls, as
+        the messages name it (by default its `function=` argument)."""
+        __tracebackhide__ = True
+        answer = self._supervisor.recipe(recipe, kwargs)
+        return unpack(answer, self._supervisor, naming or kwargs.get("function", recipe), self._display)
 
     def __getattr__(self, name):
         if name.startswith("__"):

@@ -47,6 +47,7 @@ class Settings:
     sandbox: str  # "bwrap" or "none"
     timeout: float  # seconds per check
     memory_limit: float  # GB over the worker's whole process tree
+    standby: tuple[str, ...] | None = None  # modules a standby imports before it loads the file
 
 
 class Worker:
@@ -58,6 +59,8 @@ class Worker:
         arguments = ["-m", "grader.worker", str(self.listener.address),
                      "AF_PIPE" if os.name == "nt" else "AF_UNIX", str(settings.submission),
                      settings.module_name, str(catalog.SOLUTIONS_DIR)]
+        if settings.standby is not None:
+            arguments += ["--standby", *settings.standby]
         self.output = open(settings.output, "ab")
         try:
             self.process = subprocess.Popen(
@@ -77,6 +80,9 @@ class Worker:
             pass
         self.connection = None
         self.stopped_for: dict | None = None  # why the monitor stopped the worker
+        self.watching = threading.Event()  # a standby is only watched once it has the file
+        if settings.standby is None:
+            self.watching.set()
         self._accepted = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
         self._monitor = threading.Thread(target=self._watch, daemon=True)
@@ -91,6 +97,7 @@ class Worker:
 
     def _watch(self) -> None:
         limit = self.settings.memory_limit * 2**30
+        self.watching.wait()  # scanning processes costs CPU, which an idle standby must not use
         while self.process.poll() is None and self.stopped_for is None:
             if confinement.memory_of(confinement.descendants()) > limit:
                 self._halt(outcome("failed", common.MEMORY_EXCEEDED, limit=self.settings.memory_limit))
@@ -114,6 +121,7 @@ class Worker:
         the judge's main thread); `why` is the outcome of the step it was in."""
         if why is not None and self.stopped_for is None:
             self.stopped_for = why
+        self.watching.set()  # let the monitor end
         confinement.kill_descendants()
         try:
             self.process.wait(timeout=10)
@@ -233,6 +241,9 @@ class Supervisor:
         if ready.get("ready") is not True:
             worker.stop(outcome("error", common.BAD_REPLY, detail="no ready message"))
             raise WorkerFailure(worker.stopped_for)
+        if self.settings.standby is not None:  # the learner's file is there now: load it
+            worker.watching.set()
+            return worker.request({"op": "load"}, time.monotonic() + self.settings.timeout)
         return worker.receive(time.monotonic() + self.settings.timeout, late)
 
     def begin_step(self) -> None:
@@ -242,6 +253,15 @@ class Supervisor:
         return self.worker.output_size()
 
     def call(self, function: str, args, kwargs) -> dict:
+        """Call the learner's `function`: the worker's answer (see `grader.worker.serve`)."""
+        return self.request({"op": "call", "function": function, "args": protocol.encode(list(args)),
+                             "kwargs": protocol.encode(dict(kwargs))})
+
+    def recipe(self, name: str, kwargs) -> dict:
+        """Run the worker's recipe `name` (see `grader.worker.recipes`): the worker's answer."""
+        return self.request({"op": "recipe", "recipe": name, "kwargs": protocol.encode(dict(kwargs))})
+
+    def request(self, message: dict) -> dict:
         if not self.worker.alive():
             self.worker.stop()
             started = time.monotonic()
@@ -252,8 +272,6 @@ class Supervisor:
                                          detail=f"a fresh worker could not import the file again: {again}"[:300]))
                 raise WorkerFailure(self.worker.stopped_for)
             self.step_deadline += time.monotonic() - started  # a restart is not the learner's time
-        message = {"op": "call", "function": function, "args": protocol.encode(list(args)),
-                   "kwargs": protocol.encode(dict(kwargs))}
         return self.worker.request(message, self.step_deadline)
 
     def worker_imported_tensorflow(self) -> bool | None:

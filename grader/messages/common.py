@@ -44,6 +44,20 @@ UNSENDABLE = (
     "`{function}` gave back something the grader cannot receive: {detail}. Return plain "
     "values: numbers, strings, lists, tuples, dicts and NumPy arrays."
 )
+MODEL_NEEDS_CODE = (
+    "the model `{function}` gave back cannot be rebuilt from Keras alone: {detail}. The grader "
+    "judges a model as Keras saves it (a .keras file), without running your code again: build "
+    "it from Keras's built-in layers (Dense, Dropout, GlobalAveragePooling2D, ...), not a "
+    "Lambda layer, a layer class of your own or a subclassed Model."
+)
+MODEL_NOT_SAVED = (
+    "the model `{function}` gave back could not be saved as a .keras file ({detail}). Build it "
+    "from Keras's built-in layers with keras.Model(inputs, outputs) or keras.Sequential."
+)
+MODEL_UNREADABLE = (
+    "the model `{function}` gave back was saved, but Keras could not load it again ({detail}). "
+    "Build it from Keras's built-in layers with keras.Model(inputs, outputs) or keras.Sequential."
+)
 BAD_REPLY = (
     "the process running your code sent the grader something it refused ({detail}), and was "
     "stopped. Does your code write to file descriptors it did not open?"
