@@ -10,7 +10,8 @@ from grader import catalog, integrity, notebooks, submissions
 from grader.judge import confinement
 from grader.messages import common
 from grader.results import IMPORT_STEP, CheckResult, LessonResult, outcome
-from grader.runner import Options, run_checks
+from grader.runner import Options, grading_folders, run_checks
+from grader.standby import Standbys
 
 DEFAULT_MEMORY_LIMIT = 4.0  # GB: a TensorFlow lesson's worker needs about 1.5
 
@@ -25,7 +26,7 @@ def display_path(path: Path) -> str:
 
 def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None,
           *, timeout: float | None = None, deadline: float | None = None, sandbox: str = "auto",
-          memory_limit: float = DEFAULT_MEMORY_LIMIT) -> LessonResult:
+          memory_limit: float = DEFAULT_MEMORY_LIMIT, standbys: Standbys | None = None) -> LessonResult:
     """Run every check of `lesson` on the learner's file in `submission_dir` (default `lessons/`),
     or on the single .py or .ipynb file `submission_dir` names (see grader.submissions).
 
@@ -38,6 +39,9 @@ def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None
     see grader.judge.confinement; `SandboxUnavailable` if "bwrap" does not work here),
     within `memory_limit` GB. Unless bubblewrap kept it from writing, a change to the
     grader's or the reference's files during grading voids the verdict (`result.tampered`).
+
+    With `standbys` (grader.standby), the judge and worker that grade were started ahead of
+    time, and the next ones start as soon as this grading is done; the result is the same.
     """
     if isinstance(lesson, str):
         lesson = catalog.resolve(lesson)
@@ -49,22 +53,24 @@ def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None
     display = display_path(original)
     notes = [chosen.reason] if chosen.reason else []
     problem = unreadable(original, display)
+    timeout = timeout or lesson.check_timeout
+    options = Options(timeout, sandbox, memory_limit)
+    standby = standbys.take(lesson, options) if standbys is not None else None
     with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
-        copy = Path(tmp, "submission", lesson.filename)
-        copy.parent.mkdir()
-        if original.is_file() and problem is None:
-            problem = copy_submission(chosen, copy, display, notes)
-        workdir = Path(tmp, "work")
-        workdir.mkdir()
-        if confinement.drop_privileges(sandbox == "bwrap"):  # the worker's user must read the copy
-            for folder in (Path(tmp), copy.parent, workdir):
-                folder.chmod(0o755)
-        timeout = timeout or lesson.check_timeout
-        runs = run_checks(lesson, copy, display, Options(timeout, sandbox, memory_limit), workdir, deadline)
+        try:
+            copy, workdir = (standby.submission, standby.workdir) if standby else grading_folders(Path(tmp), lesson, sandbox)
+            if original.is_file() and problem is None:
+                problem = copy_submission(chosen, copy, display, notes)
+            runs = run_checks(lesson, copy, display, options, workdir, deadline, standby)
+        finally:
+            if standby is not None:
+                standby.close()
     result = assemble(lesson, display, runs, original.is_file(), timeout, problem)
     result.notes = notes
     if before is not None:
         void_if_tampered(result, integrity.changed(before, integrity.fingerprint()))
+    if standbys is not None and not result.tampered:  # a standby would import the altered files
+        standbys.top_up(lesson, options)
     return result
 
 

@@ -40,6 +40,8 @@ def pytest_addoption(parser):
     group.addoption("--grader-sandbox", default="none", help="bwrap or none: how the worker is confined")
     group.addoption("--grader-timeout", type=float, default=10.0, help="seconds per check")
     group.addoption("--grader-memory-limit", type=float, default=4.0, help="GB for the worker's process tree")
+    group.addoption("--grader-standby", action="store_true",
+                    help="start before the learner's file exists, and grade it on the grader's go")
 
 
 class _Grading:
@@ -57,6 +59,7 @@ class _Grading:
         self.student = None
         self.reference = None
         self.confinement = "in-process"
+        self.standby = config.getoption("grader_standby")
         if self.lesson.id in catalog.IN_WORKER:
             self.start_worker(config)
 
@@ -67,12 +70,33 @@ class _Grading:
         settings = Settings(submission=self.submission, module_name=f"student_{self.lesson.id}",
                             scratch=scratch, output=Path.cwd() / "worker-output.log",
                             sandbox=self.confinement, timeout=config.getoption("grader_timeout"),
-                            memory_limit=config.getoption("grader_memory_limit"))
+                            memory_limit=config.getoption("grader_memory_limit"),
+                            standby=standby_modules(self.lesson) if self.standby else None)
         confinement.share_with_worker(scratch, scratch, self.confinement)
         try:
             self.supervisor = Supervisor(settings)
         except WorkerFailure as failure:
             self.start_failure = failure.outcome
+
+    def await_go(self) -> None:
+        """A standby's wait (no CPU) for the grader's go, which says that the private copy of
+        the learner's file is in place and how the learner names it. What a cold grading imports
+        for a model lesson is imported first, so that only the learner's file and the checks
+        remain. A grader that gave up its standby closes the channel: then end, with the worker."""
+        for name in standby_modules(self.lesson):
+            __import__(name)
+        self.emit(event="standing_by")
+        try:
+            go = protocol.receive(self.channel)
+        except (EOFError, OSError, protocol.ProtocolError):
+            go = {}
+        if go.get("go") is not True:
+            if self.supervisor is not None:
+                self.supervisor.close()
+            confinement.kill_descendants()
+            os._exit(0)
+        self.display = go["display"]
+        self.source_map = notebooks.read_source_map(self.submission)  # written with the copy
 
     def emit(self, **event) -> None:
         protocol.send(self.channel, event)
@@ -182,6 +206,12 @@ class _Grading:
         return self.supervisor.worker_imported_tensorflow()
 
 
+def standby_modules(lesson: catalog.Lesson) -> tuple[str, ...]:
+    """What a standby judge and worker import while they wait: Keras (and so TensorFlow) for a
+    model lesson, NumPy for the others (never TensorFlow: lessons 1 and 4 promise that)."""
+    return ("keras",) if lesson.needs_tensorflow else ("numpy",)
+
+
 def _one_line(text: str, limit: int = 300) -> str:
     text = " ".join(str(text).split()) or "(no message)"
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -226,6 +256,8 @@ def pytest_runtestloop(session):
         return None
     if session.testsfailed:
         return True  # a broken checks file was reported by pytest_collectreport
+    if grading.standby:
+        grading.await_go()
     grading.emit(event="start", nodeid=IMPORT_STEP)
     printed = grading.output_size()
     ended = grading.import_student()
@@ -287,6 +319,14 @@ def pytest_sessionfinish(session):
         if grading.supervisor is not None:
             grading.supervisor.close()
         confinement.kill_descendants()  # in process, the learner's code may have started some
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    if _session is not None:  # the verdict is sent and the worker is gone
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(0)  # skip the interpreter's teardown: seconds once TensorFlow is loaded
 
 
 class _StudentModule:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog, protocol
+from grader.judge import confinement
 from grader.messages import common
 from grader.results import IMPORT_STEP, outcome
 
@@ -41,6 +42,7 @@ class ChildRun:
     grader_error: str | None = None
     output_sample: bytes = b""
     out_of_time: bool = False  # stopped by the overall deadline, not by one check's limit
+    standing_by: bool = False  # a standby judge is waiting for its go
 
 
 @dataclass
@@ -84,14 +86,27 @@ def pytest_command(lesson: catalog.Lesson, submission: Path, display: str, chann
     return command
 
 
-def run_child(lesson: catalog.Lesson, submission: Path, display: str, workdir: Path, options: Options,
-              skip: list[str], deadline: float | None = None) -> ChildRun:
-    run = ChildRun()
+@dataclass
+class Judge:
+    """A judge process just started, and the channel it reports on."""
+
+    process: subprocess.Popen
+    listener: object
+    output_path: Path
+    step_limit: float  # the watchdog's limit per step
+    spawned: float  # when it started, or (a standby) when it was told to go
+    connection: object = None
+
+
+def start_judge(lesson: catalog.Lesson, submission: Path, display: str, workdir: Path, options: Options,
+                skip: list[str], standby: bool = False) -> Judge:
+    """Start the judge; a `standby` one waits for `go` before it loads the learner's file."""
     listener, key = protocol.listen(workdir)
     output_path = workdir / f"judge-output-{len(skip)}.log"
+    command = pytest_command(lesson, submission, display, str(listener.address), workdir, options, skip)
     with open(output_path, "wb") as output:
         process = subprocess.Popen(
-            pytest_command(lesson, submission, display, str(listener.address), workdir, options, skip),
+            command + (["--grader-standby"] if standby else []),
             cwd=workdir, env=child_environment(key), stdin=subprocess.DEVNULL, stdout=output,
             stderr=subprocess.STDOUT,
             **({"start_new_session": True} if os.name == "posix" else
@@ -99,9 +114,26 @@ def run_child(lesson: catalog.Lesson, submission: Path, display: str, workdir: P
         )
     # The watchdog's limit per step: the judge's own limit, plus room to replace a worker.
     step_limit = options.timeout + RESTART_ALLOWANCE if lesson.id in catalog.IN_WORKER else options.timeout
-    spawned = time.monotonic()
+    return Judge(process, listener, output_path, step_limit, time.monotonic())
+
+
+def run_child(lesson: catalog.Lesson, submission: Path, display: str, workdir: Path, options: Options,
+              skip: list[str], deadline: float | None = None) -> ChildRun:
+    judge = start_judge(lesson, submission, display, workdir, options, skip)
+    judge.connection = accept(judge)
+    return follow(judge, ChildRun(), options, deadline)
+
+
+def accept(judge: Judge):
+    """The judge's connection, or None (the judge is killed) if it did not connect in time."""
+    return _accept(judge.listener, judge.process, judge.spawned + START_ALLOWANCE)
+
+
+def follow(judge: Judge, run: ChildRun, options: Options, deadline: float | None = None) -> ChildRun:
+    """Read the judge's events into `run` until it finishes, dies or runs out of time; then
+    reap it (with everything it started)."""
+    connection, spawned, step_limit = judge.connection, judge.spawned, judge.step_limit
     step: tuple[str, float] | None = None
-    connection = _accept(listener, process, spawned + START_ALLOWANCE)
     try:
         while connection is not None:
             limit = step[1] + step_limit if step else spawned + START_ALLOWANCE + step_limit
@@ -127,9 +159,9 @@ def run_child(lesson: catalog.Lesson, submission: Path, display: str, workdir: P
     finally:
         if connection is not None:
             connection.close()
-        listener.close()
-        returncode = _reap(process)
-        run.output_sample = output_path.read_bytes()[-OUTPUT_SAMPLE:]
+        judge.listener.close()
+        returncode = _reap(judge.process)
+        run.output_sample = judge.output_path.read_bytes()[-OUTPUT_SAMPLE:]
     if connection is None and not run.grader_error:
         run.grader_error = "the checks did not connect to the grader"
     if step is not None and step[0] not in run.outcomes and not run.finished:
@@ -165,6 +197,8 @@ def _handle_event(event: dict, run: ChildRun, step):
     if kind == "collected":
         run.checks = event["checks"]
         run.confinement = event.get("confinement")
+    elif kind == "standing_by":
+        run.standing_by = True
     elif kind == "start":
         return event["nodeid"], time.monotonic()
     elif kind == "result":
@@ -218,14 +252,31 @@ def _death_outcome(returncode: int) -> dict:
     return outcome("error", common.EXITED, code=returncode)
 
 
+def grading_folders(root: Path, lesson: catalog.Lesson, sandbox: str) -> tuple[Path, Path]:
+    """Make, in the new private folder `root`, the places of one grading: where the copy of
+    the learner's file goes, and the judge's working folder."""
+    copy = root / "submission" / lesson.filename
+    copy.parent.mkdir()
+    workdir = root / "work"
+    workdir.mkdir()
+    if confinement.drop_privileges(sandbox == "bwrap"):  # the worker's user must read the copy
+        for folder in (root, copy.parent, workdir):
+            folder.chmod(0o755)
+    return copy, workdir
+
+
 def run_checks(lesson: catalog.Lesson, submission: Path, display: str, options: Options,
-               workdir: Path, deadline: float | None = None) -> list[ChildRun]:
+               workdir: Path, deadline: float | None = None, standby=None) -> list[ChildRun]:
     """Every check of `lesson` against the file `submission`, restarting after a death,
-    until `deadline` (a time.monotonic() value) if one is given."""
+    until `deadline` (a time.monotonic() value) if one is given. A `standby`
+    (`grader.standby.Standby`, started for this file and these options) runs the first judge."""
     runs: list[ChildRun] = []
     done: list[str] = []
     while True:
-        run = run_child(lesson, submission, display, workdir, options, done, deadline)
+        if standby is not None and not runs:
+            run = standby.go(display, deadline)
+        else:
+            run = run_child(lesson, submission, display, workdir, options, done, deadline)
         runs.append(run)
         checks = runs[0].checks or []
         done += [n for n in run.outcomes if n != IMPORT_STEP and n not in done]
