@@ -9,6 +9,7 @@ grades only the students missing from them.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -20,6 +21,7 @@ from pathlib import Path
 from grader import api, catalog, submissions
 from grader.messages import common
 from grader.results import LessonResult, gradescope
+from grader.standby import Standbys
 
 
 class BatchError(Exception):
@@ -52,7 +54,8 @@ def lesson_folder(student: Path) -> Path:
     return student
 
 
-def grade_student(student: Path, time_limit: float, timeout: float | None, confinement: dict) -> dict:
+def grade_student(student: Path, time_limit: float, timeout: float | None, confinement: dict,
+                  standbys: Standbys | None = None) -> dict:
     folder = lesson_folder(student)
     present = [lesson for lesson in catalog.LESSONS if submissions.present(lesson, folder)]
     started = time.monotonic()
@@ -62,7 +65,8 @@ def grade_student(student: Path, time_limit: float, timeout: float | None, confi
         student=student.name, example=catalog.LESSONS[0].filename)
     for lesson in present:
         try:
-            lessons.append(api.grade(lesson, folder, timeout=timeout, deadline=deadline, **confinement))
+            lessons.append(api.grade(lesson, folder, timeout=timeout, deadline=deadline, standbys=standbys,
+                                     **confinement))
         except Exception as error:  # a grader bug must not stop the class
             problem = common.BATCH_CRASHED.format(detail=f"{type(error).__name__}: {error}")
             break
@@ -110,10 +114,15 @@ def load_previous(details: Path) -> dict[str, dict]:
 
 def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs: int | None = None,
               time_limit: float = 900.0, timeout: float | None = None, gradescope_dir: Path | None = None,
-              show=print, sandbox: str = "auto", memory_limit: float = api.DEFAULT_MEMORY_LIMIT) -> dict[str, dict]:
+              show=print, sandbox: str = "auto", memory_limit: float = api.DEFAULT_MEMORY_LIMIT,
+              standby: bool = True) -> dict[str, dict]:
     """Grade every student folder in `root`. A student whose grading changed the grader's or
     the reference's files (possible without bubblewrap) is not recorded, and the run stops
-    with `BatchError` before grading anyone else."""
+    with `BatchError` before grading anyone else.
+
+    With `standby`, a pool of standby gradings (grader/standby.py), one per job, keeps judges
+    and workers warm, so that each student's grading starts without its imports (TensorFlow
+    for a model lesson). `standby=False` grades every student cold: the same results."""
     folders, ignored = student_folders(root)
     if ignored:
         show(common.BATCH_IGNORED.format(names=", ".join(ignored)))
@@ -129,9 +138,11 @@ def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs
         write_atomically(json_path, json.dumps({"students": students}, indent=1))
         write_atomically(csv_path, csv_text(students))
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with Standbys(size=jobs) if standby else contextlib.nullcontext() as standbys, \
+            ThreadPoolExecutor(max_workers=jobs) as pool:
         confinement = {"sandbox": sandbox, "memory_limit": memory_limit}
-        futures = {pool.submit(grade_student, folder, time_limit, timeout, confinement): folder for folder in todo}
+        futures = {pool.submit(grade_student, folder, time_limit, timeout, confinement, standbys): folder
+                   for folder in todo}
         for done, future in enumerate(as_completed(futures), start=len(students) + 1):
             folder = futures[future]
             record = future.result()

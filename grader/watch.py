@@ -1,7 +1,16 @@
-"""`python -m grader watch lessonN`: grade again on every save, and say only what changed."""
+"""`python -m grader watch lessonN`: grade again on every save, and say only what changed.
+
+Between saves a standby grading waits (grader/standby.py): a judge and a worker that have
+imported the checks and, for a model lesson, TensorFlow. A save is graded by it at once, and
+the next standby starts when the report is out. It ends with `watch` (Ctrl-C, a kill, or the
+terminal closing); a standby that imported files changed since is replaced.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,6 +18,7 @@ from pathlib import Path
 from grader import api, catalog, report, submissions
 from grader.messages import common
 from grader.results import LessonResult
+from grader.standby import Standbys
 
 
 def file_version(path: Path):
@@ -20,13 +30,16 @@ def file_version(path: Path):
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def saves(path: Path, poll: float = 0.3, settle: float = 0.2) -> Iterator[None]:
+def saves(path: Path, poll: float = 0.1, settle: float = 0.1,
+          idle: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Yield once now, then once per save. A save counts when the file has stopped changing
-    for `settle` seconds, so an editor's half-written file is not graded mid-write."""
+    for `settle` seconds, so an editor's half-written file is not graded mid-write. `idle` is
+    called at every look while nothing changed."""
     yield
     seen = file_version(path)
     while True:
         time.sleep(poll)
+        idle()
         current = file_version(path)
         if current == seen:
             continue
@@ -70,12 +83,33 @@ def watch(lesson: catalog.Lesson, folder: Path, show: Callable[[str], None] = pr
     path = submissions.choose(lesson, folder).path  # the .py file, or a notebook graded instead
     show(common.WATCH_START.format(file=api.display_path(path)))
     previous: LessonResult | None = None
-    for _ in events if events is not None else saves(path):
-        result = api.grade(lesson, folder, timeout=timeout, **(confinement or {}))
-        if previous is None:
-            show(report.render(result, command_suffix))
-        else:
-            show(changes(previous, result))
-        if result.status == "passed" and (previous is None or previous.status != "passed"):
-            show(congratulations(lesson))
-        previous = result
+    with ended_by_signals(), Standbys(size=1) as standbys:
+        for _ in events if events is not None else saves(path, idle=standbys.refresh):
+            result = api.grade(lesson, folder, timeout=timeout, standbys=standbys, **(confinement or {}))
+            if previous is None:
+                show(report.render(result, command_suffix))
+            else:
+                show(changes(previous, result))
+            if result.status == "passed" and (previous is None or previous.status != "passed"):
+                show(congratulations(lesson))
+            previous = result
+
+
+@contextlib.contextmanager
+def ended_by_signals():
+    """A kill (SIGTERM) or a lost terminal (SIGHUP) ends `watch` as Ctrl-C does, so that its
+    standby is closed and its folder removed (where signals reach the main thread)."""
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(number, frame):
+        raise KeyboardInterrupt
+
+    previous = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
