@@ -1,242 +1,115 @@
 """Checks for lesson 8.6: a learning-rate experiment, the best rate, and its plot.
 
-`train_for_learning_rates` is judged with a stand-in model factory: it records
-how it was called and builds stand-in models that behave like a compiled Keras
-model wherever a learner may reasonably touch one (fit, compile, the optimizer's
-learning_rate, the loss, weights, evaluate, summary). `fit` records its
-arguments and the learning rate it trained at, and returns a history like
-Keras' (per-epoch lists, `val_` entries only with validation data, distinct
-numbers for every fit). The record, plain data, shows everything the contract
-asks (a fresh model per rate, built by keyword, fitted once on the right data
-for the right number of epochs, and the right history under the right key) in
-a few milliseconds, without TensorFlow; each check reads only its own part.
+The learner's code runs only in the worker (`grader/worker/recipes/lesson6.py`);
+what comes back is data, never an object it made.
+
+`train_for_learning_rates` is called there with a stand-in model factory: it
+records how it was called and builds stand-in models that behave like a
+compiled Keras model wherever a learner may reasonably touch one (fit, compile,
+the optimizer's learning_rate, the loss, weights, evaluate, summary). `fit`
+records its arguments and the learning rate it trained at, and returns a
+history like Keras' (per-epoch lists, `val_` entries only with validation data,
+distinct numbers for every fit, shifted by a seed drawn for this grading). The
+record, plain data, shows everything the contract asks (a fresh model per rate,
+built by keyword, fitted once on the right data for the right number of epochs,
+and the right history under the right key) in a few milliseconds, without
+TensorFlow; each check reads only its own part. The histories are not in the
+record: the judge works out from `fake_history` what each fit returned, so a
+result that holds made-up histories fails. The reference runs on the same
+stand-ins, here in the judge.
 
 `best_learning_rate` gets histories built so that every way of ranking the
 rates (the highest or lowest best, worst, first or last epoch, or average)
 picks another rate, so a wrong rule is named only when it is the one rule that
 explains the answer. The other checks use histories on which those rankings
-agree, so they observe only their own subject. `plot_scores` is drawn with
-matplotlib's Agg backend and its figure read back: lines, labels, data, legend
-and axis labels. Lines may be drawn as `plt.plot(values)` (epochs 0, 1, ..., as
-the course's notebook does) or against 1, 2, ..., and labelled with the key
-alone or in words (`label=('val=%s' % lr)`, as the notebook does).
+agree, so they observe only their own subject. `plot_scores` is drawn in the
+worker with matplotlib's Agg backend, and its figure comes back as data: lines,
+labels, data, legends and axis labels. Lines may be drawn as `plt.plot(values)`
+(epochs 0, 1, ..., as the course's notebook does) or against 1, 2, ..., and
+labelled with the key alone or in words (`label=('val=%s' % lr)`, as the
+notebook does).
 """
 
 import copy
 import re
+import secrets
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
+from grader.expect import fail
+from grader.messages import common
+from grader.messages import lesson6 as M
+from grader.worker.recipes import lesson6 as stand_ins
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from grader.expect import describe, fail  # noqa: E402
-from grader.messages import lesson6 as M  # noqa: E402
-
-COURSE_RATES = [0.0001, 0.001, 0.01, 0.1]
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
+TEXT_LIMIT = 200  # characters of a description from the worker that a message shows
 
-# ---------------------------------------------------------------- stand-ins for train_for_learning_rates
-#
-# Self-contained: they hold only plain data, and `Factory.record()` hands every observation
-# back as plain data (names, numbers, lists, dicts), so a check compares records and never
-# reaches into a stand-in.
+# ---------------------------------------------------------------- train_for_learning_rates
 
 
-class FakeData:
-    """Stands for a dataset: the function under test should only hand it to fit."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def __repr__(self):
-        return f"the `{self.name}` argument"
+@pytest.fixture(scope="session")
+def seed():
+    """Drawn for each grading: the stand-ins' histories cannot be known in advance."""
+    return secrets.randbelow(1000)
 
 
-def shown(value):
-    """What a fit argument was, as plain data: a dataset's name, None, or a description."""
-    if isinstance(value, FakeData):
-        return value.name
-    return None if value is None else describe(value)
+def cut(value):
+    """A description the worker sent, as a message shows it: a string, cut short."""
+    return str(value)[:TEXT_LIMIT]
 
 
-class FakeVariable:
-    """A Keras Variable holding one number, as `optimizer.learning_rate` is in Keras 3."""
-
-    dtype = "float32"
-
-    def __init__(self, value):
-        self.value = float(value)
-
-    def assign(self, value):
-        self.value = float(value)
-        return self
-
-    def numpy(self):
-        return self.value
-
-    def __float__(self):
-        return self.value
-
-    def __repr__(self):
-        return f"<Variable value={self.value}>"
+def forged(function):
+    __tracebackhide__ = True
+    fail(common.UNSENDABLE, function=function, detail="an answer that the grader's stand-ins never give")
 
 
-class FakeOptimizer:
-    """Adam as make_model compiles it: `learning_rate` reads as a Variable and can be set."""
-
-    name = "adam"
-
-    def __init__(self, learning_rate):
-        self._learning_rate = FakeVariable(learning_rate)
-
-    @property
-    def learning_rate(self):
-        return self._learning_rate
-
-    @learning_rate.setter
-    def learning_rate(self, value):
-        self._learning_rate.assign(value)
-
-    def get_config(self):
-        return {"name": self.name, "learning_rate": self._learning_rate.value}
+# The form of the stand-ins' record: a fit's fields, and a stored value's field by its kind.
+FIT_FIELDS = {"x", "y", "validation_data", "epochs", "learning_rate"}
+STORED_FIELDS = {"dict": ("value", dict), "history object": ("type", str), "other": ("described", str)}
 
 
-class FakeLoss:
-    """Categorical cross-entropy on logits, the loss make_model compiles with."""
+def well_formed_record(run):
+    """Whether `run` has the form of the stand-ins' record (a reply made up in the worker may not)."""
+    def stored_ok(entry):
+        field, kind = STORED_FIELDS[entry["kind"]]
+        return isinstance(entry[field], kind)
 
-    name = "categorical_crossentropy"
-    from_logits = True
-
-    def get_config(self):
-        return {"name": self.name, "from_logits": self.from_logits}
-
-
-def learning_rate_of(optimizer):
-    """The rate an optimizer (a stand-in, a Keras optimizer or a name such as "adam") trains with."""
-    if optimizer is None:  # a model make_model built without a rate
-        return None
-    rate = getattr(optimizer, "learning_rate", None)
     try:
-        return float(rate) if rate is not None else 0.001  # Keras' Adam, "adam" included
-    except (TypeError, ValueError):
-        return None
-
-
-class FakeModel:
-    """A compiled model, as far as train_for_learning_rates may reasonably touch one: fit,
-    compile, its optimizer, loss and weights, evaluate, summary. Every call is recorded."""
-
-    def __init__(self, number, learning_rate):
-        self.number = number
-        self.name = f"model_{number}"
-        self.optimizer = FakeOptimizer(learning_rate) if learning_rate is not None else None
-        self.loss = FakeLoss()
-        self.metrics_names = ["loss", "compile_metrics"]
-        self.layers = []
-        self.trainable = True
-        self.stop_training = False
-        self.history = None
-        self.fits = []
-        self.compiles = 0
-        self._weights = [np.zeros((4, 2), "float32"), np.zeros(2, "float32")]
-
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1):
-        run = max(int(epochs) - int(initial_epoch), 0)
-        history = fake_history(self.number, len(self.fits), run, validation_data is not None)
-        self.fits.append({"x": shown(x), "y": shown(y), "validation_data": shown(validation_data),
-                          "epochs": run, "learning_rate": learning_rate_of(self.optimizer),
-                          "history": copy.deepcopy(history)})
-        self.history = FakeHistory(history, self, run)  # Keras keeps the last History on the model too
-        return self.history
-
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
-        self.compiles += 1
-        self.optimizer = optimizer if hasattr(optimizer, "learning_rate") else FakeOptimizer(learning_rate_of(optimizer))
-        self.loss = loss
-
-    def evaluate(self, x=None, y=None, *args, return_dict=False, **kwargs):
-        last = self.fits[-1]["history"] if self.fits else fake_history(self.number, 0, 1, False)
-        scores = {"loss": last["loss"][-1], "accuracy": last["accuracy"][-1]}
-        return scores if return_dict else list(scores.values())
-
-    def get_weights(self):
-        return [weight.copy() for weight in self._weights]
-
-    def set_weights(self, weights):
-        self._weights = [np.array(weight) for weight in weights]
-
-    def summary(self, *args, **kwargs):
-        print(f"fake model {self.number}")
-
-    def count_params(self):
-        return 20_490
-
-    def record(self):
-        return {"fits": copy.deepcopy(self.fits), "compiles": self.compiles}
-
-
-class FakeHistory:
-    """What Keras' fit returns: `.history` is the dict of per-epoch lists."""
-
-    def __init__(self, history, model, epochs):
-        self.history = history
-        self.model = model
-        self.epoch = list(range(epochs))
-        self.params = {"epochs": epochs, "verbose": 0, "steps": 1}
-
-
-def fake_history(model, fit, epochs, validation):
-    """Per-epoch numbers that differ for every model and every fit."""
-    base = 0.3 + 0.1 * model + 0.01 * fit
-    history = {
-        "loss": [round(2.0 - base - 0.05 * e, 4) for e in range(epochs)],
-        "accuracy": [round(base + 0.02 * e, 4) for e in range(epochs)],
-    }
-    if validation:
-        history["val_loss"] = [round(2.1 - base - 0.04 * e, 4) for e in range(epochs)]
-        history["val_accuracy"] = [round(base - 0.05 + 0.015 * e, 4) for e in range(epochs)]
-    return history
-
-
-class Factory:
-    """`make_model`: records every call and returns a new fake model each time, its optimizer
-    at the learning rate it was asked for (by keyword, or positionally)."""
-
-    def __init__(self):
-        self.calls = []
-        self.models = []
-
-    def __call__(self, *args, **kwargs):
-        rate = kwargs.get("learning_rate", args[0] if args else None)
-        model = FakeModel(len(self.models), rate if isinstance(rate, (int, float)) else None)
-        self.calls.append({"args": list(args), "kwargs": dict(kwargs)})
-        self.models.append(model)
-        return model
-
-    def record(self):
-        """Every call of make_model and every fit of every model built, as plain data."""
-        return {"calls": copy.deepcopy(self.calls), "models": [model.record() for model in self.models]}
+        calls_ok = all(isinstance(call["args"], list) and isinstance(call["kwargs"], dict) for call in run["calls"])
+        fits_ok = all(isinstance(fit, dict) and FIT_FIELDS <= set(fit) and isinstance(fit["epochs"], int)
+                      and (fit["learning_rate"] is None or isinstance(fit["learning_rate"], float))
+                      for model in run["models"] for fit in model["fits"])
+        result = run["result"]
+        result_ok = stored_ok(result) if result["kind"] == "other" else (
+            result["kind"] == "dict" and all(len(item) == 2 and hash(item[0]) is not None and stored_ok(item[1])
+                                             for item in result["items"]))
+    except (KeyError, TypeError, IndexError, AttributeError):
+        return False
+    return calls_ok and fits_ok and result_ok
 
 
 RATES = [0.05, 0.0005, 0.3]  # not the course's, and not sorted: "the rates given, in this order"
 EPOCHS = 3
 
 
-def run_training(module, defaults=False):
-    """Call `module`'s train_for_learning_rates on the stand-ins, with RATES and EPOCHS (or with
-    its defaults); returns what make_model and fit saw, and the result."""
-    factory = Factory()
-    kwargs = {} if defaults else {"learning_rates": list(RATES), "epochs": EPOCHS}
-    result = module.train_for_learning_rates(factory, FakeData("train"), FakeData("validation"), **kwargs)
-    return {**factory.record(), "result": result}
+def training_arguments(defaults):
+    return {} if defaults else {"learning_rates": list(RATES), "epochs": EPOCHS}
+
+
+def run_training(student, seed, defaults=False):
+    """The learner's train_for_learning_rates on the stand-ins, in the worker, with RATES and
+    EPOCHS (or with its defaults): what make_model and fit saw, and what it returned."""
+    __tracebackhide__ = True
+    run = student.ask("lesson6.train", naming="train_for_learning_rates", seed=seed, **training_arguments(defaults))
+    if not well_formed_record(run):
+        forged("train_for_learning_rates")
+    return run
+
+
+def reference_training(reference, seed, defaults=False):
+    """The reference's run on the same stand-ins, here in the judge."""
+    return stand_ins.train(reference, seed=seed, **training_arguments(defaults))
 
 
 def rates_built(run):
@@ -245,6 +118,14 @@ def rates_built(run):
 
 def fits_of(run):
     return [fit for model in run["models"] for fit in model["fits"]]
+
+
+def histories_fitted(run, seed):
+    """{rate: history} as the stand-ins' fits returned them, worked out here: for each rate, the
+    history of the last fit made at that rate, whichever model it trained."""
+    return {fit["learning_rate"]: stand_ins.fake_history(seed, number, index, fit["epochs"],
+                                                         fit["validation_data"] is not None)
+            for number, model in enumerate(run["models"]) for index, fit in enumerate(model["fits"])}
 
 
 def training_runs(run):
@@ -269,9 +150,9 @@ def expect_epochs(runs, expected, template):
             fail(template, rate=rate, expected=expected, got=got)
 
 
-def check_one_fresh_model_per_rate(student, reference):
+def check_one_fresh_model_per_rate(student, reference, seed):
     """train_for_learning_rates builds one new model per rate, with make_model(learning_rate=rate), in the order given, and fits each once"""
-    run, expected = run_training(student), run_training(reference)
+    run, expected = run_training(student, seed), reference_training(reference, seed)
     for call in run["calls"]:
         if call["args"] and "learning_rate" not in call["kwargs"]:
             fail(M.POSITIONAL, rate=call["args"][0])
@@ -289,9 +170,9 @@ def check_one_fresh_model_per_rate(student, reference):
             fail(M.FIT_TWICE, rate=rate, count=count)
 
 
-def check_fit_arguments(student):
+def check_fit_arguments(student, seed):
     """each model is fitted on train, with validation as validation_data, for `epochs` epochs"""
-    run = run_training(student)
+    run = run_training(student, seed)
     fits = fits_of(run)
     if not fits:
         fail(M.NEVER_FITS)
@@ -308,40 +189,40 @@ def check_fit_arguments(student):
 
 
 def argument_shown(value):
-    return f"the `{value}` argument" if value in ("train", "validation") else value
+    return f"the `{value}` argument" if value in ("train", "validation") else cut(value)
 
 
-def check_histories(student):
+def check_histories(student, seed):
     """the result maps each rate to the history.history dict of that rate's fit"""
-    run = run_training(student)
+    run = run_training(student, seed)
     result = run["result"]
-    if not isinstance(result, dict):
-        fail(M.NOT_A_DICT, got=describe(result))
-    keys = list(result)
+    if result["kind"] != "dict":
+        fail(M.NOT_A_DICT, got=cut(result["described"]))
+    keys = [key for key, _ in result["items"]]
     if sorted(map(repr, keys)) != sorted(map(repr, RATES)):
         fail(M.WRONG_KEYS, expected=RATES, got=keys)
-    # The history of a rate: that of the last fit made at that rate, whichever model it trained.
-    history_of = {fit["learning_rate"]: fit["history"] for fit in fits_of(run)}
+    stored = dict(result["items"])
+    history_of = histories_fitted(run, seed)
     for rate in RATES:
-        value = result[rate]
-        if not isinstance(value, dict):
-            if hasattr(value, "history"):
-                fail(M.HISTORY_OBJECT, rate=rate, got=type(value).__name__)
-            fail(M.ONLY_PART, rate=rate, got=describe(value), keys=", ".join(METRICS))
-        expected = history_of.get(rate)
+        entry = stored[rate]
+        if entry["kind"] == "history object":
+            fail(M.HISTORY_OBJECT, rate=rate, got=cut(entry["type"]))
+        if entry["kind"] != "dict":
+            fail(M.ONLY_PART, rate=rate, got=cut(entry["described"]), keys=", ".join(METRICS))
+        value, expected = entry["value"], history_of.get(rate)
         if value == expected:
             continue
         if expected is not None and set(value) < set(expected):
-            fail(M.ONLY_PART, rate=rate, got=f"a dict with only {sorted(value)}", keys=", ".join(METRICS))
+            fail(M.ONLY_PART, rate=rate, got=f"a dict with only {sorted(map(str, value))}", keys=", ".join(METRICS))
         owner = next((other for other, history in history_of.items() if history == value), None)
         detail = f" (it is the history of the fit at rate {owner})" if owner is not None else ""
         fail(M.WRONG_HISTORY, rate=rate, detail=detail)
 
 
-def check_defaults(student, reference):
+def check_defaults(student, reference, seed):
     """by default it tries the course's rates 0.0001, 0.001, 0.01 and 0.1, for 10 epochs each"""
-    runs = training_runs(run_training(student, defaults=True))
-    expected = training_runs(run_training(reference, defaults=True))
+    runs = training_runs(run_training(student, seed, defaults=True))
+    expected = training_runs(reference_training(reference, seed, defaults=True))
     if not runs:
         fail(M.NEVER_FITS)
     rates, wanted = [rate for rate, _ in runs], [rate for rate, _ in expected]
@@ -476,15 +357,18 @@ def check_best_any_keys(student, reference):
 def check_best_leaves_scores_unchanged(student):
     """best_learning_rate leaves the histories it compares unchanged"""
     scores = {0.01: history([0.7, 0.9, 0.6]), 0.001: history([0.8, 0.5, 0.85])}
-    before = copy.deepcopy(scores)
-    student.best_learning_rate(scores)
-    for key in before:
-        if key not in scores:
+    # The worker sends back its copy of `scores` as the call left it.
+    reply = student.ask("lesson6.best", naming="best_learning_rate", scores=scores, kwargs={})
+    if not isinstance(reply, dict) or "scores" not in reply:
+        forged("best_learning_rate")
+    after = reply["scores"]
+    for key in scores:
+        if not isinstance(after, dict) or key not in after:
             fail(M.MUTATES, detail=f"the key {key} is gone")
-        for metric, values in before[key].items():
-            now = scores[key].get(metric) if isinstance(scores[key], dict) else None
-            if now != values:
-                fail(M.MUTATES, detail=f"{metric} of {key} was {values} and is now {now}")
+        for metric, values in scores[key].items():
+            now = after[key].get(metric) if isinstance(after[key], dict) else None
+            if not (isinstance(now, list) and now == values):  # an array in its place is a change too
+                fail(M.MUTATES, detail=f"{metric} of {key} was {values} and is now {cut(now)}")
 
 
 def _short(scores):
@@ -506,35 +390,55 @@ SIZE_SCORES = {
 DROPOUT_SCORES = {0.0: history([0.80, 0.82]), 0.5: history([0.79, 0.84])}
 
 
-class _Shows:
-    """Counts plt.show() calls while a plot is drawn."""
-
-    def __enter__(self):
-        self.count, self.original = 0, plt.show
-
-        def show(*args, **kwargs):
-            self.count += 1
-
-        plt.show = show
-        return self
-
-    def __exit__(self, *exc):
-        plt.show = self.original
+def drawn(student, *draws):
+    """What plot_scores returned for each (scores, kwargs) of `draws`, called in turn in one
+    request: each a Figure (as data: see `grader/worker/recipes/lesson6.py`), or the check fails
+    naming what it was."""
+    __tracebackhide__ = True
+    figures = student.ask("lesson6.plot", naming="plot_scores",
+                          draws=[[scores, kwargs] for scores, kwargs in draws])
+    if not isinstance(figures, list):
+        forged("plot_scores")
+    for number in range(len(draws)):
+        if number >= len(figures) or not well_formed_figure(figures[number]):
+            forged("plot_scores")
+        expect_figure(figures[number])
+    return figures[:len(draws)]
 
 
 def draw(student, scores, **kwargs):
     __tracebackhide__ = True
-    with _Shows() as shows:
-        figure = student.plot_scores(copy.deepcopy(scores), **kwargs)
-    if figure is None:
-        fail(M.PLOT_NONE)
-    if isinstance(figure, Axes):
-        fail(M.PLOT_AXES)
-    if not isinstance(figure, Figure):
-        fail(M.PLOT_NOT_FIGURE, got=describe(figure))
-    if shows.count:
-        fail(M.PLOT_SHOWS)
+    (figure,) = drawn(student, (scores, kwargs))
     return figure
+
+
+def expect_figure(figure):
+    __tracebackhide__ = True
+    if figure["kind"] == "None":
+        fail(M.PLOT_NONE)
+    if figure["kind"] == "Axes":
+        fail(M.PLOT_AXES)
+    if figure["kind"] != "Figure":
+        fail(M.PLOT_NOT_FIGURE, got=cut(figure["described"]))
+    if figure["shows"]:
+        fail(M.PLOT_SHOWS)
+
+
+def well_formed_figure(figure):
+    """Whether `figure` has the form the plot recipe gives (a reply made up in the worker may not)."""
+    def texts_ok(texts):
+        return texts is None or (isinstance(texts, list) and all(isinstance(t, str) for t in texts))
+
+    try:
+        if figure["kind"] != "Figure":
+            return figure["kind"] in ("None", "Axes") or isinstance(figure["described"], str)
+        return (isinstance(figure["shows"], int) and isinstance(figure["new"], bool)
+                and all(texts_ok(legend) for legend in figure["legends"])
+                and all(texts_ok(ax["legend"]) and isinstance(ax["xlabel"], str) and isinstance(ax["ylabel"], str)
+                        and all(isinstance(line["label"], str) and {"x", "y"} <= set(line) for line in ax["lines"])
+                        for ax in figure["axes"]))
+    except (KeyError, TypeError, AttributeError):
+        return False
 
 
 def names_key(text, key):
@@ -544,83 +448,84 @@ def names_key(text, key):
 
 
 def labelled_lines(figure):
-    return [line for ax in figure.axes for line in ax.get_lines() if not line.get_label().startswith("_")]
+    return [line for ax in figure["axes"] for line in ax["lines"] if not line["label"].startswith("_")]
+
+
+def as_numbers(values):
+    """A line's data as floats, or None when the worker found no numbers there."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return array if array.ndim == 1 else None
+
+
+def listed(values):
+    numbers = as_numbers(values)
+    return numbers.tolist() if numbers is not None else list(values)
 
 
 def expect_lines(figure, scores, metric):
     __tracebackhide__ = True
     lines = labelled_lines(figure)
-    labels = [line.get_label() for line in lines]
+    labels = [line["label"] for line in lines]
     for key, hist in scores.items():
         values = hist[metric]
-        matching = [line for line in lines if names_key(line.get_label(), key)]
+        matching = [line for line in lines if names_key(line["label"], key)]
         if not matching:
             fail(M.PLOT_LINE_MISSING, label=str(key), labels=labels or "none (the lines have no label)")
-        twice = [line for line in matching if labels.count(line.get_label()) > 1]
+        twice = [line for line in matching if labels.count(line["label"]) > 1]
         if twice:
-            fail(M.PLOT_LINE_TWICE, count=labels.count(twice[0].get_label()), label=twice[0].get_label())
+            fail(M.PLOT_LINE_TWICE, count=labels.count(twice[0]["label"]), label=twice[0]["label"])
         # Other lines may name the key too ("train=0.001" beside "val=0.001"): one must show `metric`.
         line = next((line for line in matching if shows_values(line, values)), matching[0])
-        label = line.get_label()
-        x = np.asarray(line.get_xdata(), dtype=float)
-        y = np.asarray(line.get_ydata(), dtype=float)
+        label = line["label"]
+        x = as_numbers(line["x"])
         from_one = np.arange(1, len(values) + 1, dtype=float)
         # plt.plot(values) numbers the epochs 0, 1, ... as the course's notebook does; both count.
-        if x.shape != from_one.shape or not (np.allclose(x, from_one) or np.allclose(x, from_one - 1)):
-            fail(M.PLOT_X_WRONG, label=label, got=x.tolist(), expected=from_one.astype(int).tolist())
+        if x is None or x.shape != from_one.shape or not (np.allclose(x, from_one) or np.allclose(x, from_one - 1)):
+            fail(M.PLOT_X_WRONG, label=label, got=listed(line["x"]), expected=from_one.astype(int).tolist())
         if not shows_values(line, values):
             shown = next((name for name, other in hist.items()
                           if name != metric and shows_values(line, other)), None)
             if shown is not None:
                 fail(M.PLOT_WRONG_METRIC, label=label, shown=shown, metric=metric)
-            fail(M.PLOT_Y_WRONG, label=label, got=y.tolist(), metric=metric, expected=values)
+            fail(M.PLOT_Y_WRONG, label=label, got=listed(line["y"]), metric=metric, expected=values)
 
 
 def shows_values(line, values):
-    y = np.asarray(line.get_ydata(), dtype=float)
-    return y.shape == (len(values),) and np.allclose(y, values)
-
-
-def close(*figures):
-    plt.close("all")
-    for figure in figures:
-        figure.clear()
+    y = as_numbers(line["y"])
+    return y is not None and y.shape == (len(values),) and np.allclose(y, values)
 
 
 def check_plot_returns_a_new_figure(student):
     """plot_scores returns a new matplotlib Figure on every call, without showing it"""
-    first = draw(student, PLOT_SCORES)
-    second = draw(student, SIZE_SCORES)
-    if second is first:
+    # Both calls in one request: only the worker can tell whether they returned the same figure.
+    _, second = drawn(student, (PLOT_SCORES, {}), (SIZE_SCORES, {}))
+    if not second["new"]:
         fail(M.PLOT_REUSES_FIGURE)
-    close(first, second)
 
 
 def check_plot_lines(student):
     """one line per key, labelled with the key, with the epochs on x and val_accuracy on y"""
-    figure = draw(student, PLOT_SCORES)
-    expect_lines(figure, PLOT_SCORES, "val_accuracy")
-    close(figure)
+    expect_lines(draw(student, PLOT_SCORES), PLOT_SCORES, "val_accuracy")
 
 
 def check_plot_legend_and_axis_labels(student):
     """the figure has a legend naming every key, the x axis is labelled "epoch" and the y axis with the metric"""
-    figure = draw(student, PLOT_SCORES)
-    expect_legend_and_labels(figure, "val_accuracy", PLOT_SCORES)
-    other = draw(student, SIZE_SCORES, metric="accuracy")
-    expect_legend_and_labels(other, "accuracy", SIZE_SCORES)
-    close(figure, other)
+    expect_legend_and_labels(draw(student, PLOT_SCORES), "val_accuracy", PLOT_SCORES)
+    expect_legend_and_labels(draw(student, SIZE_SCORES, metric="accuracy"), "accuracy", SIZE_SCORES)
 
 
 def plotted_axes(figure, scores):
     """The axes the lines are drawn on: the one whose lines name the most keys (the first with
     any line when none does), whatever the lines show."""
     __tracebackhide__ = True
-    if not figure.axes:
+    if not figure["axes"]:
         fail(M.PLOT_EMPTY)
     def named(ax):
-        return sum(any(names_key(line.get_label(), key) for line in ax.get_lines()) for key in scores)
-    return max(figure.axes, key=lambda ax: (named(ax), bool(ax.get_lines())))
+        return sum(any(names_key(line["label"], key) for line in ax["lines"]) for key in scores)
+    return max(figure["axes"], key=lambda ax: (named(ax), bool(ax["lines"])))
 
 
 def normalised(text):
@@ -632,27 +537,24 @@ def normalised(text):
 def expect_legend_and_labels(figure, metric, scores):
     __tracebackhide__ = True
     ax = plotted_axes(figure, scores)
-    legends = [legend for legend in [ax.get_legend(), *figure.legends] if legend is not None]
+    legends = [legend for legend in [ax["legend"], *figure["legends"]] if legend is not None]
     if not legends:
         fail(M.PLOT_NO_LEGEND)
-    texts = [text.get_text() for legend in legends for text in legend.get_texts()]
-    unnamed = [str(key) for key in scores if not any(names_key(text, key) for text in texts)]
+    texts = [entry for legend in legends for entry in legend]
+    unnamed = [str(key) for key in scores if not any(names_key(entry, key) for entry in texts)]
     if unnamed:
         fail(M.PLOT_LEGEND_INCOMPLETE, shown=", ".join(map(repr, texts)) or "no entries",
              missing=", ".join(unnamed))
-    if "epoch" not in ax.get_xlabel().lower():
-        fail(M.PLOT_XLABEL, got=ax.get_xlabel())
-    ylabel, wanted = normalised(ax.get_ylabel()), normalised(metric)
+    if "epoch" not in ax["xlabel"].lower():
+        fail(M.PLOT_XLABEL, got=ax["xlabel"])
+    ylabel, wanted = normalised(ax["ylabel"]), normalised(metric)
     others = [normalised(k) for k in next(iter(scores.values())) if k != metric]
     confusable = [k for k in others if wanted in k and re.search(rf"\b{k}\b", ylabel)]
     if not re.search(rf"\b{wanted}\b", ylabel) or confusable:
-        fail(M.PLOT_YLABEL, got=ax.get_ylabel(), metric=metric)
+        fail(M.PLOT_YLABEL, got=ax["ylabel"], metric=metric)
 
 
 def check_plot_other_keys_and_metric(student):
     """plot_scores works for layer sizes and dropout rates as keys, and plots the metric it is given"""
-    figure = draw(student, SIZE_SCORES, metric="accuracy")
-    expect_lines(figure, SIZE_SCORES, "accuracy")
-    other = draw(student, DROPOUT_SCORES)
-    expect_lines(other, DROPOUT_SCORES, "val_accuracy")
-    close(figure, other)
+    expect_lines(draw(student, SIZE_SCORES, metric="accuracy"), SIZE_SCORES, "accuracy")
+    expect_lines(draw(student, DROPOUT_SCORES), DROPOUT_SCORES, "val_accuracy")
