@@ -1,17 +1,25 @@
 """Checks for lesson 8.7: a checkpoint callback, and finding the best checkpoint in a folder.
 
-`make_checkpoint` is judged by what it does in a real `model.fit`: a tiny model
-(one Dense layer on 4 features, 8 samples) trains for 4 epochs while a callback
-placed before the learner's rewrites the logged metrics, so that val_accuracy
-goes 0.5, 0.7, 0.6, 0.8 and the other metrics move differently. The files
-written say which quantity the checkpoint watched, in which direction, and
-whether it saved only the improvements (epochs 1, 2 and 4). The model is
-compiled with the `accuracy` metric, so `mode="auto"` is as good as
-`mode="max"`. The files must be whole models (`.keras`, loadable with
-`keras.models.load_model`); Keras itself refuses `save_weights_only=True`
-with a `.keras` name. The fit is a self-contained stand-in that hands back plain
-data (the files written, the callback's settings). The default-name check judges
-which epochs are saved and that they load; the given-filepath check judges only
+`make_checkpoint` is judged by what it does in a real `model.fit`, run by the
+worker beside the learner's code (`grader/worker/recipes/lesson7.py`): a tiny
+seeded model (one Dense layer on 4 features, 8 samples) trains for 4 epochs
+while a callback placed before the learner's rewrites the logged metrics, so
+that val_accuracy goes 0.5, 0.7, 0.6, 0.8 and the other metrics move
+differently. The files written say which quantity the checkpoint watched, in
+which direction, and whether it saved only the improvements (epochs 1, 2 and
+4, worked out here from that script). The model is compiled with the
+`accuracy` metric, so `mode="auto"` is as good as `mode="max"`.
+
+The worker only says what the callback is (a ModelCheckpoint, its monitor and
+save_best_only) and the error the fit raised. Which files were written, the
+judge sees for itself: it lists the folder the fit ran in (under the worker's
+scratch folder, the only one the worker may write). Each file that should be
+there is loaded as data (`grader.judge.models.load`: safe mode, Keras's own
+layers only) and must hold the stand-in model with the weights the judge's own
+run of the same fit had at the end of that epoch; so files that the learner's
+code made up, or a recipe it rewrote, do not pass. Keras itself refuses
+`save_weights_only=True` with a `.keras` name. The default-name check judges
+which epochs are saved and what they hold; the given-filepath check judges only
 where the files go, so a wrong `monitor` is reported once.
 
 `find_best_checkpoint` gets folders with decoys (other extensions, other
@@ -29,56 +37,52 @@ TensorFlow is imported inside the checks only.
 """
 
 import os
+import secrets
 import time
 from pathlib import Path
 
 import numpy as np
 
-from course.working_directory import working_directory
-from grader.expect import describe, fail
+from grader import protocol
+from grader.expect import CheckFailure, describe, fail
 from grader.messages import lesson7 as M
+from grader.worker.recipes import lesson7 as stand_in  # the fit the worker runs, run here too
 
 # --------------------------------------------------------------- make_checkpoint
 
-# What each epoch logs, whatever the model really computed.
-SCRIPT = {
-    "val_accuracy": (0.5, 0.7, 0.6, 0.8),
-    "val_loss": (0.9, 0.95, 0.7, 0.8),
-    "accuracy": (0.3, 0.4, 0.5, 0.45),
-    "loss": (1.0, 0.9, 0.95, 0.99),
-}
-EPOCHS = len(SCRIPT["val_accuracy"])
-BEST_EPOCHS = [1, 2, 4]  # a new maximum of val_accuracy
+SCRIPT = stand_in.SCRIPT
+EPOCHS = stand_in.EPOCHS
 HISTORY = ", ".join(f"{value:g}" for value in SCRIPT["val_accuracy"])
 DEFAULT_PATTERN = "xception_v1_{epoch:02d}_{val_accuracy:.3f}.keras"
-
-_model_cache = {}
-
-
-def tiny_model():
-    """One Dense layer on 4 features, compiled with the accuracy metric (built once)."""
-    import keras
-
-    if "model" not in _model_cache:
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
-        model.compile(optimizer="sgd", loss="categorical_crossentropy", metrics=["accuracy"])
-        _model_cache["model"] = model
-    return _model_cache["model"]
+WEIGHT_TOLERANCE = 1e-4  # float32 round-off between two processes; epochs differ by far more
 
 
-def fit_with(checkpoint):
-    """A real 4-epoch fit with `checkpoint`, the metrics rewritten before it sees them."""
-    import keras
+def new_maxima(values):
+    """The epochs (from 1) where `values` beat every earlier epoch: what save_best_only keeps."""
+    epochs, best = [], None
+    for epoch, value in enumerate(values, start=1):
+        if best is None or value > best:
+            epochs.append(epoch)
+            best = value
+    return epochs
 
-    class ScriptedMetrics(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if logs is not None:
-                logs.update({name: values[epoch] for name, values in SCRIPT.items()})
 
-    features = np.linspace(-1, 1, 32, dtype="float32").reshape(8, 4)
-    labels = np.eye(2, dtype="float32")[[0, 1] * 4]
-    tiny_model().fit(features, labels, epochs=EPOCHS, batch_size=8, validation_data=(features, labels),
-                     callbacks=[ScriptedMetrics(), checkpoint], verbose=0)
+BEST_EPOCHS = new_maxima(SCRIPT["val_accuracy"])
+
+_trained = {}  # epoch -> the stand-in model's weights at its end, in the judge's own run
+
+
+def weights_after(epoch):
+    """The stand-in model's weights at the end of `epoch` of the grader's fit, run here once."""
+    if not _trained:
+        import keras
+
+        class RecordWeights(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                _trained[epoch + 1] = self.model.get_weights()
+
+        stand_in.fit([RecordWeights()])
+    return _trained[epoch]
 
 
 def expected_name(pattern, epoch):
@@ -89,24 +93,31 @@ def shown_epochs(epochs):
     return ", ".join(map(str, epochs)) if epochs else "none"
 
 
-def run_checkpoint(checkpoint, root):
-    """The stand-in fit, run in `root / "work"` with `checkpoint`: what it did, as plain data."""
-    import keras
+def fresh_folder(student, name):
+    """A new folder for one fit, under the worker's scratch folder: the worker creates it and
+    may write there under every confinement (the check's tmp_path is read-only to it under
+    bubblewrap, and not its own when it runs as another user)."""
+    return student._supervisor.settings.scratch / f"lesson7-{name}-{secrets.token_hex(4)}"
 
-    ran = {"is_checkpoint": isinstance(checkpoint, keras.callbacks.ModelCheckpoint),
-           "type": describe(checkpoint), "fit_error": None, "written": []}
-    if not ran["is_checkpoint"]:
-        return ran
-    ran["monitor"] = getattr(checkpoint, "monitor", None)
-    ran["save_best_only"] = getattr(checkpoint, "save_best_only", None)
-    (root / "work").mkdir(exist_ok=True)
-    with working_directory(root / "work"):
-        try:
-            fit_with(checkpoint)
-        except Exception as error:  # raised by Keras on the learner's settings, e.g. a bad filepath
-            ran["fit_error"] = (type(error).__name__, " ".join(str(error).split())[:300])
-    ran["written"] = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
-    return ran
+
+def files_under(root):
+    """Every file below `root` (POSIX paths relative to it), as listed here; links not followed."""
+    return sorted(Path(folder, name).relative_to(root).as_posix()
+                  for folder, _, names in os.walk(root) for name in names)
+
+
+def run_checkpoint(student, root, filepath=None):
+    """make_checkpoint() or make_checkpoint(filepath), used by the worker in the stand-in fit
+    in `root / "work"`: what it said of the callback, and the files found under `root`."""
+    seen = student.ask("lesson7.checkpoint", naming="make_checkpoint", folder=str(root), filepath=filepath)
+    seen = seen if isinstance(seen, dict) else {}
+    error = seen.get("fit_error")
+    if error and not (isinstance(error, (list, tuple)) and len(error) == 2):
+        error = ("an error", error)
+    return {"is_checkpoint": seen.get("is_checkpoint") is True, "type": str(seen.get("type"))[:200],
+            "monitor": seen.get("monitor"), "save_best_only": seen.get("save_best_only"),
+            "fit_error": (str(error[0])[:100], str(error[1])[:300]) if error else None,
+            "written": files_under(root)}
 
 
 def expect_saved_where_told(ran, call, root, target, pattern):
@@ -148,26 +159,38 @@ def expect_best_epochs_saved(ran, root, wanted):
     fail(M.WRONG_EPOCHS, **shown)
 
 
-def check_checkpoint_default_name(student, reference, tmp_path):
-    """make_checkpoint() saves xception_v1_01_0.500.keras, _02_0.700 and _04_0.800 while val_accuracy goes 0.5, 0.7, 0.6, 0.8"""
-    ran = run_checkpoint(student.make_checkpoint(), tmp_path)
-    wanted = expect_saved_where_told(ran, "", tmp_path, tmp_path / "work", DEFAULT_PATTERN)
-    expect_best_epochs_saved(ran, tmp_path, wanted)
-    import keras
+def expect_model_of_epoch(path, epoch):
+    """The file at `path` is a whole model, the stand-in as the fit left it at the end of `epoch`."""
+    __tracebackhide__ = True
+    from grader.judge import models
 
-    best = wanted[BEST_EPOCHS[-1]]
     try:
-        keras.models.load_model(best)
-    except Exception as error:  # whatever Keras raises for a file that is not a model
-        fail(M.NOT_A_MODEL, name=best.name, detail=" ".join(str(error).split())[:200])
+        model = models.load(protocol.ModelFile(path.name), path.parent, "make_checkpoint")
+    except CheckFailure as failure:  # not a .keras archive, a Lambda layer, a class of its own
+        fail(M.NOT_A_MODEL, name=path.name, detail=" ".join(str(failure).split())[:200])
+    got, expected = model.get_weights(), weights_after(epoch)
+    if len(got) != len(expected) or not all(
+            g.shape == e.shape and np.allclose(g, e, rtol=0, atol=WEIGHT_TOLERANCE) for g, e in zip(got, expected)):
+        fail(M.NOT_THE_TRAINED_MODEL, name=path.name, epoch=epoch)
 
 
-def check_checkpoint_given_filepath(student, reference, tmp_path):
+def check_checkpoint_default_name(student, reference):
+    """make_checkpoint() saves xception_v1_01_0.500.keras, _02_0.700 and _04_0.800 while val_accuracy goes 0.5, 0.7, 0.6, 0.8"""
+    root = fresh_folder(student, "default-name")
+    ran = run_checkpoint(student, root)
+    wanted = expect_saved_where_told(ran, "", root, root / "work", DEFAULT_PATTERN)
+    expect_best_epochs_saved(ran, root, wanted)
+    for epoch in BEST_EPOCHS:
+        expect_model_of_epoch(wanted[epoch], epoch)
+
+
+def check_checkpoint_given_filepath(student, reference):
     """make_checkpoint(filepath) saves at that filepath (another folder and name pattern)"""
     pattern = "clothes_{epoch}_{val_accuracy:.2f}.keras"
-    target = tmp_path / "runs"
-    ran = run_checkpoint(student.make_checkpoint(str(target / pattern)), tmp_path)
-    expect_saved_where_told(ran, f"'.../runs/{pattern}'", tmp_path, target, pattern)
+    root = fresh_folder(student, "given-filepath")
+    target = root / "runs"
+    ran = run_checkpoint(student, root, str(target / pattern))
+    expect_saved_where_told(ran, f"'.../runs/{pattern}'", root, target, pattern)
 
 
 # --------------------------------------------------------------- find_best_checkpoint

@@ -35,6 +35,11 @@ NOT_A_MODEL = (
     "the checkpoint file {name} cannot be loaded with keras.models.load_model ({detail}); it "
     "should hold the whole model."
 )
+NOT_THE_TRAINED_MODEL = (
+    "the checkpoint file {name} does not hold the model that model.fit was training, as it was at "
+    "the end of epoch {epoch}. Let ModelCheckpoint save the model itself: make_checkpoint should "
+    "return the callback, not write checkpoint files of its own."
+)
 
 # --- find_best_checkpoint ---------------------------------------------------------
 BEST_NOT_PATH = (
