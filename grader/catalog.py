@@ -60,9 +60,6 @@ LESSONS = (
     Lesson(9, "dropout", "Regularization and dropout", True, ("add_dropout", "build_model_with_dropout")),
 )
 BY_ID = {lesson.id: lesson for lesson in LESSONS}
-# The lessons whose learner code runs in the confined worker (grader/worker/). The model lessons
-# still load the learner's file into the judge, until their checks judge models sent as .keras files.
-IN_WORKER = frozenset({"lesson1", "lesson2", "lesson3", "lesson4", "lesson5", "lesson6", "lesson7", "lesson8", "lesson9"})
 
 
 class UnknownLesson(ValueError):

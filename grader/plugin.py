@@ -1,17 +1,16 @@
 """The pytest plugin of the judge: the process that holds the checks, the reference and the verdict.
 
-For a lesson graded in a worker (`catalog.IN_WORKER`), the learner's file never enters
-this process: `grader.judge.supervisor` starts the worker as soon as pytest
-starts (its imports overlap the judge's), the `student` fixture is a proxy to
-it, and what the learner's code raised arrives as data. The other lessons still
-load the learner's file here, until their checks are ported. Either way the
-plugin sorts every outcome into passed / failed / not_started / error /
-timeout, and sends one JSON event per step to the grader over its own channel,
-which the learner's code never holds.
+The learner's file never enters this process: `grader.judge.supervisor` starts
+the worker as soon as pytest starts (its imports overlap the judge's), the
+`student` fixture is a proxy to it (`grader.judge.proxy`), and what the learner's
+code returned or raised arrives as data. The plugin sorts every outcome into
+passed / failed / not_started / error / timeout, and sends one JSON event per
+step to the grader over its own channel, which the learner's code never holds.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from multiprocessing.connection import Client
@@ -56,12 +55,9 @@ class _Grading:
         self.source_map = notebooks.read_source_map(self.submission)  # None unless a notebook
         self.supervisor = None
         self.start_failure = None  # the outcome of the import when the worker could not start
-        self.student = None
         self.reference = None
-        self.confinement = "in-process"
         self.standby = config.getoption("grader_standby")
-        if self.lesson.id in catalog.IN_WORKER:
-            self.start_worker(config)
+        self.start_worker(config)
 
     def start_worker(self, config) -> None:
         scratch = Path.cwd() / "worker-scratch"
@@ -102,14 +98,8 @@ class _Grading:
         protocol.send(self.channel, event)
 
     def output_size(self) -> int:
-        """Bytes the learner's code has printed so far: the worker's output, or (in process)
-        this process's own."""
-        if self.supervisor is not None:
-            return self.supervisor.output_size()
-        try:
-            return os.fstat(1).st_size
-        except OSError:
-            return 0
+        """Bytes the learner's code has printed so far (the worker's output)."""
+        return self.supervisor.output_size() if self.supervisor is not None else 0
 
     def where(self, line: int | None) -> str:
         """Every line number a message shows goes through here, to point into the learner's file."""
@@ -150,36 +140,18 @@ class _Grading:
         return outcome("error", common.GRADER_ERROR, detail=f"{kind}: {detail}")
 
     def import_student(self) -> dict:
-        """Load the learner's file (in the worker, or here); the outcome of the import step."""
+        """Load the learner's file in the worker; the outcome of the import step."""
         if self.start_failure is not None:
             return self.start_failure
-        if self.supervisor is not None:
-            try:
-                answer = self.supervisor.import_outcome()
-            except WorkerFailure as failure:
-                return failure.outcome
-        else:
-            answer = self.import_here()
+        try:
+            answer = self.supervisor.import_outcome()
+        except WorkerFailure as failure:
+            return failure.outcome
         if answer.get("import") == "reference_function":
             return outcome("failed", common.REFERENCE_FUNCTION, function=answer["function"], file=self.display)
         if answer.get("import") != "passed":
             return self.import_failure(answer.get("error") or {})
         return {"status": "passed", "message": ""}
-
-    def import_here(self) -> dict:
-        from grader.worker.loading import block_reference_imports, functions_taken_from, load_module
-
-        block_reference_imports()
-        sys.dont_write_bytecode = True
-        try:
-            self.student = load_module(self.submission, f"student_{self.lesson.id}")
-        except BaseException as error:  # the learner's top-level code may raise anything
-            return {"import": "error", "error": protocol.error_data(error, self.submission)}
-        if self.submission.parent != catalog.SOLUTIONS_DIR.resolve():
-            taken = functions_taken_from(self.student, catalog.SOLUTIONS_DIR)
-            if taken:
-                return {"import": "reference_function", "function": taken[0]}
-        return {"import": "passed"}
 
     def import_failure(self, data: dict) -> dict:
         syntax = data.get("syntax")
@@ -201,7 +173,7 @@ class _Grading:
     def tensorflow_imported(self) -> bool | None:
         """Whether TensorFlow was imported by this process or by the worker (None: the last
         worker died before it could say)."""
-        if "tensorflow" in sys.modules or self.supervisor is None:
+        if "tensorflow" in sys.modules or self.supervisor is None:  # no worker: nothing was graded
             return "tensorflow" in sys.modules
         return self.supervisor.worker_imported_tensorflow()
 
@@ -210,6 +182,14 @@ def standby_modules(lesson: catalog.Lesson) -> tuple[str, ...]:
     """What a standby judge and worker import while they wait: Keras (and so TensorFlow) for a
     model lesson, NumPy for the others (never TensorFlow: lessons 1 and 4 promise that)."""
     return ("keras",) if lesson.needs_tensorflow else ("numpy",)
+
+
+def load_reference(lesson: catalog.Lesson):
+    """The reference solution of `lesson`, trusted, loaded here (never in the worker)."""
+    spec = importlib.util.spec_from_file_location(f"_reference_{lesson.id}", catalog.SOLUTIONS_DIR / lesson.filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -267,11 +247,7 @@ def pytest_runtestloop(session):
     grading.emit(event="result", nodeid=IMPORT_STEP, **ended)
     if ended["status"] != "passed":
         return True
-    from grader.worker.loading import load_module
-
-    grading.reference = load_module(
-        catalog.SOLUTIONS_DIR / grading.lesson.filename, f"_reference_{grading.lesson.id}"
-    )
+    grading.reference = load_reference(grading.lesson)
     return None
 
 
@@ -318,7 +294,7 @@ def pytest_sessionfinish(session):
         grading.emit(event="finished", tensorflow_imported=grading.tensorflow_imported())
         if grading.supervisor is not None:
             grading.supervisor.close()
-        confinement.kill_descendants()  # in process, the learner's code may have started some
+        confinement.kill_descendants()  # orphans the worker's processes left to this subreaper
 
 
 @pytest.hookimpl(trylast=True)
@@ -329,28 +305,11 @@ def pytest_unconfigure(config):
         os._exit(0)  # skip the interpreter's teardown: seconds once TensorFlow is loaded
 
 
-class _StudentModule:
-    """The learner's module loaded in this process; a missing function fails the check."""
-
-    def __init__(self, module, display):
-        self._module, self._display = module, display
-
-    def __getattr__(self, name):
-        __tracebackhide__ = True
-        try:
-            return getattr(self._module, name)
-        except AttributeError:
-            raise CheckFailure(common.MISSING_FUNCTION, file=self._display, function=name) from None
-
-
 @pytest.fixture(scope="session")
 def student(request):
-    grading = _session
-    if grading.supervisor is not None:
-        from grader.judge.proxy import StudentProxy
+    from grader.judge.proxy import StudentProxy
 
-        return StudentProxy(grading.supervisor, grading.display)
-    return _StudentModule(grading.student, grading.display)
+    return StudentProxy(_session.supervisor, _session.display)
 
 
 @pytest.fixture(scope="session")

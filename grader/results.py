@@ -45,8 +45,8 @@ class LessonResult:
     tensorflow_imported: bool | None = None
     # Said once above the checks: which of two files was graded and why, magics left out.
     notes: list[str] = field(default_factory=list)
-    # How the learner's code was confined: "bwrap", "none" (a worker without bubblewrap), or
-    # "in-process" (a lesson whose checks still load the learner's file into the judge).
+    # How the worker that ran the learner's code was confined: "bwrap", or "none" (a separate
+    # process without bubblewrap).
     confinement: str | None = None
     # Files of the grader or the reference that changed during grading: the verdict is void.
     tampered: list[str] = field(default_factory=list)

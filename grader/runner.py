@@ -113,7 +113,7 @@ def start_judge(lesson: catalog.Lesson, submission: Path, display: str, workdir:
                {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}),
         )
     # The watchdog's limit per step: the judge's own limit, plus room to replace a worker.
-    step_limit = options.timeout + RESTART_ALLOWANCE if lesson.id in catalog.IN_WORKER else options.timeout
+    step_limit = options.timeout + RESTART_ALLOWANCE
     return Judge(process, listener, output_path, step_limit, time.monotonic())
 
 

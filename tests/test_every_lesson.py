@@ -6,6 +6,7 @@ import pytest
 
 from grader import catalog
 from grader.api import grade
+from grader.judge import confinement
 
 LESSONS = [lesson.id for lesson in catalog.LESSONS]
 
@@ -16,6 +17,7 @@ def test_reference_passes_every_check(lesson_id):
     failures = [(c.name, c.status, c.message) for c in result.tests if c.status != "passed"]
     assert result.tests and not failures
     assert result.status == "passed" and result.score == result.max_score
+    assert result.confinement == ("bwrap" if confinement.bwrap_works() else "none")  # a worker, for every lesson
 
 
 @pytest.mark.parametrize("lesson_id", LESSONS)

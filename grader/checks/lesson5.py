@@ -3,12 +3,15 @@
 The datasets are read from a tree of solid-colour images written here (the
 `colour_dataset` fixture), so that the class of every image, and each image
 itself, can be recognised in any batch, whatever scaling the learner applied.
+The learner's datasets stay in the worker, which reads them pass after pass as
+`model.fit` does (the `lesson5.*` recipes) and sends the batches as arrays.
 
-The model is built on a tiny seeded base passed as `base_model=` (never the real
-Xception); `keras.applications.Xception` is replaced by a recorder that returns
-such a tiny base, so base_model=None can be checked without a download. With the
-reference's weights copied in, the learner's model must compute what the
-reference computes: the checks judge behaviour, not how the code is spelled.
+The model is built in the worker on a tiny seeded base passed as `base_model=`
+(never the real Xception); there `keras.applications.Xception` is replaced by a
+recorder that returns such a tiny base, so base_model=None can be checked without
+a download. The model comes back as a .keras file. With the reference's weights
+copied in, the learner's model must compute what the reference computes: the
+checks judge behaviour, not how the code is spelled.
 """
 
 import numpy as np

@@ -440,6 +440,28 @@ def expect_frozen(bench):
     frozen = [layer.name for layer in new if not layer.trainable]
     if frozen:
         fail(M.HEAD_FROZEN, layers=", ".join(frozen), count=size_of(model.trainable_weights))
+    expect_short_fit_trains_the_head_only(bench, built)
+
+
+def expect_short_fit_trains_the_head_only(bench, built):
+    """What the flags say, seen in training: one step of `fit` moves the new layers' weights and
+    leaves every number of the base as it was. A model that cannot be fitted (not compiled, a
+    loss that breaks) is judged by its flags alone: fitting is the other checks' subject."""
+    __tracebackhide__ = True
+    model = built.model
+    if getattr(model, "optimizer", None) is None:
+        return
+    base_before = [to_numpy(w).copy() for w in built.base_weights]
+    head_before = [to_numpy(w).copy() for w in model.trainable_weights]
+    try:
+        model.fit(bench.images(), bench.labels(), batch_size=8, epochs=1, verbose=0)
+    except Exception:  # noqa: BLE001 - the optimizer and loss checks name why
+        return
+    changed = [w for w, before in zip(built.base_weights, base_before) if not np.array_equal(to_numpy(w), before)]
+    if changed:
+        fail(M.BASE_TRAINABLE, count=size_of(changed))
+    if all(np.array_equal(to_numpy(w), before) for w, before in zip(model.trainable_weights, head_before)):
+        fail(M.HEAD_FROZEN, layers="all of them", count=size_of(model.trainable_weights))
 
 
 def leaf_layers(layer):
