@@ -4,9 +4,9 @@ The judge is pytest with `grader.plugin`. It reports each step as a JSON
 message on a channel of its own (`grader.protocol`'s framing); its output goes
 to a file that is only sampled for a grader error. The judge enforces each
 check's time limit on the worker itself; this watchdog only catches a judge
-that stops reporting (or an old-style lesson whose learner code runs inside the
-judge), kills it with everything it started, and starts a fresh judge for the
-checks not yet run.
+that stops reporting (a bug of the grader's, or a machine too loaded to keep up),
+kills it with everything it started, and starts a fresh judge for the checks
+not yet run.
 """
 
 from __future__ import annotations
