@@ -1,0 +1,197 @@
+"""Standby gradings (grader/standby.py): a warm re-grade is a cold grading, started earlier.
+
+The corpus of lesson 8.8 is graded both ways, in one batch each; the other tests use
+lesson 8.1 (no TensorFlow) where the lesson does not matter, and lesson 8.5 where an idle
+TensorFlow process is the point.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from grader import api, catalog
+from grader.judge import confinement
+from grader import standby as standby_module
+from grader.batch import run_batch
+from grader.runner import Options
+from grader.standby import Standby, Standbys, sources_version
+from grader.watch import watch
+from tests import test_corpus_lesson8 as corpus
+from tests.submissions import reference_source, write_submission
+
+LESSON1 = catalog.BY_ID["lesson1"]
+
+
+def wait_until(condition, seconds=300.0):
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.1)
+
+
+def options(lesson):
+    return Options(lesson.check_timeout, confinement.resolve("auto"), api.DEFAULT_MEMORY_LIMIT)
+
+
+def alive(processes):
+    return [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_every_corpus_case_of_lesson8_grades_the_same_warm_and_cold(tmp_path):
+    """The same status and message of every check, for every case. The first student of the
+    warm batch changes Keras's global state, seeds and working folder at import, and leaves
+    a registered class: nothing of it reaches the students graded after it by the same pool."""
+    root = tmp_path / "class"
+    polluter = """
+        import numpy as np
+        import keras
+        keras.config.set_floatx("float64")
+        keras.utils.set_random_seed(1234)
+        np.random.seed(99)
+        open("left-behind.txt", "w").write("x")
+
+        @keras.saving.register_keras_serializable(package="leak")
+        class Leak(keras.layers.Layer):
+            pass
+        """
+    write_submission(root / "00-polluter", "lesson8", polluter)
+    cases = {**{name: source for name, (_, source) in corpus.WRONG.items()}, **corpus.CORRECT}
+    for number, source in enumerate(cases.values(), start=1):
+        write_submission(root / f"case{number:02d}", "lesson8", source)
+    warm = run_batch(root, tmp_path / "warm.csv", jobs=2, show=lambda _: None, standby=True)
+    cold = run_batch(root, tmp_path / "cold.csv", jobs=2, show=lambda _: None, standby=False)
+
+    def verdicts(students):
+        return {name: [(t["name"], t["status"], t["message"]) for doc in record["lessons"] for t in doc["tests"]]
+                for name, record in students.items()}
+
+    assert set(warm) == set(cold) == {folder.name for folder in root.iterdir()}
+    assert verdicts(warm) == verdicts(cold)
+    statuses = {t[1] for rows in verdicts(warm).values() for t in rows}
+    assert {"passed", "failed"} <= statuses  # the corpus has both: the comparison is not vacuous
+
+
+def test_an_idle_standby_uses_no_cpu_and_closing_it_leaves_nothing():
+    lesson = catalog.BY_ID["lesson5"]
+    standby = Standby(lesson, options(lesson))
+    try:
+        wait_until(standby.ready)
+        judge = psutil.Process(standby.judge.process.pid)
+        tree = [judge, *judge.children(recursive=True)]
+        assert any("grader.worker" in " ".join(p.cmdline()) for p in tree[1:])
+
+        def cpu_seconds():
+            return sum(sum(p.cpu_times()[:2]) for p in alive(tree))
+
+        time.sleep(1.0)  # threads that wind down after the imports
+        before = cpu_seconds()
+        time.sleep(3.0)
+        assert cpu_seconds() - before < 0.1
+    finally:
+        standby.close()
+    psutil.wait_procs(tree, timeout=10)
+    assert not alive(tree)
+    assert not standby.folder.exists()
+
+
+def test_watch_grades_a_save_with_the_standby_started_before_it(tmp_path, monkeypatch):
+    folder = write_submission(tmp_path / "s", "lesson1", "def count_images(data_dir):\n    raise NotImplementedError\n")
+    path = folder / LESSON1.filename
+    started, ready_at_go = [], []
+    real_init, real_go = Standby.__init__, Standby.go
+
+    def init(self, *args):
+        real_init(self, *args)
+        started.append(self)
+
+    def go(self, *args):
+        ready_at_go.append(self.ready())
+        return real_go(self, *args)
+
+    monkeypatch.setattr(Standby, "__init__", init)
+    monkeypatch.setattr(Standby, "go", go)
+
+    def events():
+        yield  # the first grading: no standby was warm yet
+        wait_until(lambda: len(started) == 2 and started[1].ready())
+        path.write_text(reference_source(LESSON1))
+        yield
+
+    shown = []
+    watch(LESSON1, folder, show=shown.append, events=events())
+    assert ready_at_go == [False, True]
+    assert "✓ count_images" in shown[2]
+    assert len(started) == 3  # the next save's standby was started, and closed with watch
+    assert not alive([psutil.Process(s.judge.process.pid) for s in started if s.judge.process.poll() is None])
+    assert not any(s.folder.exists() for s in started)
+
+
+def test_a_standby_is_replaced_when_the_grader_or_the_reference_changes(monkeypatch):
+    with Standbys(size=1) as pool:
+        pool.top_up(LESSON1, options(LESSON1))
+        (old,) = pool._waiting
+        monkeypatch.setattr(standby_module, "sources_version", lambda: ("edited",))
+        monkeypatch.setattr(pool, "_looked", 0.0)
+        pool.refresh()
+        (new,) = pool._waiting
+        assert new is not old and old.judge.process.poll() is not None
+        assert new.sources == ("edited",)
+        monkeypatch.setattr(standby_module, "sources_version", lambda: ("edited again",))
+        taken = pool.take(LESSON1, options(LESSON1))  # one started before a change is never used
+        try:
+            assert taken is not new and new.judge.process.poll() is not None
+        finally:
+            taken.close()
+
+
+def test_sources_version_changes_when_a_check_or_the_reference_is_edited(tmp_path):
+    for folder in ("grader/checks", "solutions", "course"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "file.py").write_text("x = 1\n")
+    first = sources_version(tmp_path)
+    assert sources_version(tmp_path) == first
+    for edited in ("grader/checks/file.py", "solutions/file.py"):
+        (tmp_path / edited).write_text("x = 22\n")
+        assert sources_version(tmp_path) != first
+        first = sources_version(tmp_path)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals by number; Windows ends a console's processes itself")
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
+def test_watch_leaves_nothing_running_when_it_ends(tmp_path, how):
+    """Ctrl-C, a kill and a closed terminal end the standby with watch, and its folder goes
+    (SIGKILL leaves the folder: nothing can run then, but the processes still end)."""
+    folder = write_submission(tmp_path / "s", "lesson1")
+    output = tmp_path / "watch.txt"
+    with open(output, "wb") as sink:
+        watcher = subprocess.Popen([sys.executable, "-m", "grader", "watch", "lesson1", "--submission", str(folder)],
+                                   cwd=catalog.PROJECT_ROOT, stdout=sink, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        process = psutil.Process(watcher.pid)
+
+        def standby_judges():
+            return [p for p in process.children(recursive=True)
+                    if "--grader-standby" in p.cmdline() and p.status() != psutil.STATUS_ZOMBIE]
+
+        # the start line and the first report are out: the judge now waiting is the next save's
+        wait_until(lambda: output.read_text().count("\n\n") >= 2 and standby_judges(), 120)
+        judge = standby_judges()[0]
+        wait_until(lambda: any("grader.worker" in " ".join(p.cmdline()) for p in judge.children(recursive=True)))
+        tree = [judge, *judge.children(recursive=True)]
+        workdir = judge.cwd()
+        watcher.send_signal(getattr(signal, how))
+        watcher.wait(timeout=30)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.wait()
+    psutil.wait_procs(tree, timeout=10)
+    assert not alive(tree)
+    if how != "SIGKILL":
+        assert not os.path.exists(os.path.dirname(workdir))
