@@ -33,7 +33,7 @@ SCRIPT = {
     "loss": (1.0, 0.9, 0.95, 0.99),
 }
 EPOCHS = len(SCRIPT["val_accuracy"])
-LEARNING_RATE = 0.5  # large enough that the weights of any two epochs tell apart at a glance
+LEARNING_RATE = 0.5  # large enough that the weights of any two epochs differ by far more than round-off
 SEED = 7
 
 
