@@ -1,11 +1,12 @@
 """The whole module's experiments timed: 8.5 to 8.9 cold and warm, the final model, the course's way, the floor.
 
-    XCEPTION_NOTOP_WEIGHTS=../shared/xception-imagenet/xception_notop.weights.h5 \\
-        uv run python benchmarks/bench_module.py [--data DIR] [--course-limit 3] [--course-epochs 2]
+    uv run python benchmarks/bench_module.py [--data DIR] [--course-limit 3] [--course-epochs 2]
 
 Everything runs in this one process (TensorFlow is imported once, before any
-timing), with the reference solutions, Xception's ImageNet weights and one seed
-per experiment, as the course runs each of them once:
+timing), with the reference solutions, Xception's ImageNet weights (found as
+the tests find them: $XCEPTION_NOTOP_WEIGHTS, else the copy in ../shared,
+else downloaded; scripts/local_weights.py) and one seed per experiment, as the
+course runs each of them once:
 
 1. The floor: one pass of the base over train, validation and test at 150 px
    (decode, Xception, pooling; nothing stored), plus the heads: the least any
@@ -44,6 +45,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from course import experiments, features, pipeline  # noqa: E402
 from course.dataset import find_dataset, missing_dataset_message  # noqa: E402
 from course.experiment_catalog import EXPERIMENTS  # noqa: E402
+from local_weights import use_local_weights  # noqa: E402
 from run_experiments import LESSONS  # noqa: E402  (the lessons and their reference modules)
 
 SIZE = 150
@@ -65,12 +67,14 @@ def run(lesson: str, data: Path, *argv) -> dict:
     return results
 
 
-def all_lessons(data: Path, cache: Path) -> tuple[float, dict]:
-    """Seconds for every experiment of 8.5 to 8.9, and each one's results."""
-    started, results = time.perf_counter(), {}
+def all_lessons(data: Path, cache: Path) -> tuple[float, dict, dict]:
+    """Seconds for every experiment of 8.5 to 8.9, each one's seconds, and each one's results."""
+    started, seconds, results = time.perf_counter(), {}, {}
     for lesson in LESSONS:
+        begun = time.perf_counter()
         results[lesson] = run(lesson, data, "--cache-dir", str(cache))
-    return time.perf_counter() - started, results
+        seconds[lesson] = time.perf_counter() - begun
+    return time.perf_counter() - started, seconds, results
 
 
 def floor_pass(data: Path) -> tuple[float, int]:
@@ -86,6 +90,11 @@ def floor_pass(data: Path) -> tuple[float, int]:
 def runs_epochs() -> int:
     """How many (run, epoch) pairs 8.5 to 8.9 train: each experiment's values times its epochs."""
     return sum(len(EXPERIMENTS[lesson].values) * EXPERIMENTS[lesson].epochs for lesson in LESSONS)
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: the machine may be shared (not on Windows)."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 def line(label: str, seconds: float, note: str = "") -> str:
@@ -106,11 +115,13 @@ def main(argv=None) -> int:
         return 2
     import keras  # noqa: F401  (TensorFlow's import is not what is measured)
 
-    print(f"bench_module: {data}, {SIZE} px, ImageNet weights, one seed per experiment, {os.cpu_count()} cores")
+    weights = use_local_weights()
+    print(f"bench_module: {data}, {SIZE} px, ImageNet weights ({weights or 'downloaded'}), one seed per "
+          f"experiment, {os.cpu_count()} cores, load average {load_average()}")
     floor_seconds, photos = floor_pass(data)
     with tempfile.TemporaryDirectory(prefix="bench-module-") as folder:
-        cold, results = all_lessons(data, Path(folder) / "cache")
-        warm, _ = all_lessons(data, Path(folder) / "cache")
+        cold, cold_lessons, results = all_lessons(data, Path(folder) / "cache")
+        warm, warm_lessons, _ = all_lessons(data, Path(folder) / "cache")
     heads = sum(r["seconds"]["training"] for r in results.values())
     floor = floor_seconds + heads
     print(line(f"floor: one base pass over {photos:,} photos", floor_seconds))
@@ -119,8 +130,9 @@ def main(argv=None) -> int:
     print(line("8.5 to 8.9, cold (features computed)", cold, f"{cold / floor:.2f}x the floor (target <= 1.5x)"))
     print(line("8.5 to 8.9, warm (cache present)", warm, "target < 60 s"))
     for lesson, result in results.items():
-        print(f"    {lesson}: best val_accuracy {result['best_val_accuracy']:.4f}, "
-              f"features {result['seconds']['features']:.1f} s, training {result['seconds']['training']:.1f} s")
+        print(f"    {lesson}: cold {cold_lessons[lesson]:.1f} s (features {result['seconds']['features']:.1f} s, "
+              f"training {result['seconds']['training']:.1f} s), warm {warm_lessons[lesson]:.1f} s; "
+              f"best val_accuracy {result['best_val_accuracy']:.4f}")
 
     if not args.skip_final:
         from final_model import train_final
@@ -146,6 +158,7 @@ def main(argv=None) -> int:
     print(line("the course's way, projected", projected,
                f"{runs_epochs()} runs-epochs x {full:,} photos x {per_photo * 1000:.1f} ms; "
                f"{projected / cold:.0f}x the cold run (target >= 20x)"))
+    print(f"load average at the end: {load_average()}")
     return 0
 
 
