@@ -2,7 +2,8 @@
 
 Skipped, with the reason, when the dataset is not there (`course.dataset.find_dataset`),
 and the runs when the weights are not: $XCEPTION_NOTOP_WEIGHTS, or
-`../shared/xception-imagenet/xception_notop.weights.h5` beside the project.
+`../shared/xception-imagenet/xception_notop.weights.h5` beside the project
+(`scripts/local_weights.py`, the lookup of the scripts and benchmarks too).
 
 The bar. On all 341 validation photos, chance is 0.10 (ten classes) and
 answering the largest class (t-shirt) every time 0.24. Trained on 20 photos per
@@ -13,7 +14,6 @@ so it cannot be reached by guessing, only by features that tell the classes apar
 
 import importlib
 import math
-import os
 import shutil
 from pathlib import Path
 
@@ -22,15 +22,14 @@ import pytest
 
 from course import experiments, pipeline, pretrained
 from course.dataset import find_dataset
+from scripts.local_weights import local_weights
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = find_dataset()
 pytestmark = pytest.mark.skipif(
     DATA is None,
     reason="the clothing dataset is not here: clone it (see course/dataset.py) or set CLOTHING_DATASET_DIR",
 )
-WEIGHTS = Path(os.environ.get(pretrained.WEIGHTS_ENV_VAR) or
-               ROOT.parent / "shared" / "xception-imagenet" / "xception_notop.weights.h5")
+WEIGHTS = local_weights()
 needs_weights = pytest.mark.skipif(
     not WEIGHTS.is_file(),
     reason=f"Xception's ImageNet weights without the top are not here: set ${pretrained.WEIGHTS_ENV_VAR} "
