@@ -61,6 +61,18 @@ WRONG = {
             batch = np.asarray(images, dtype="float32")
             return keras.applications.xception.preprocess_input(batch)
         """),
+    "scales each image of the caller's list in place": (M.CHANGED_INPUT, """
+        def prepare_batch(images):
+            scaled = []
+            for image in images:
+                if image.dtype.kind == "f":  # in place: the caller's image changes
+                    image /= 127.5
+                    image -= 1.0
+                    scaled.append(image)
+                else:
+                    scaled.append(image / 127.5 - 1.0)
+            return np.stack(scaled).astype("float32")
+        """),
     "least probable first": (M.TOPK_ASCENDING, top_k(best="np.argsort(row)[-k:]")),
     "k ignored": (M.TOPK_K_IGNORED, top_k(best="np.argsort(-row)[:5]")),
     "column numbers instead of names": (M.TOPK_INDICES, top_k(name="int(j)")),

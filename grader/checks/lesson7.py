@@ -37,7 +37,6 @@ TensorFlow is imported inside the checks only.
 """
 
 import os
-import secrets
 import time
 from pathlib import Path
 
@@ -97,7 +96,7 @@ def fresh_folder(student, name):
     """A new folder for one fit, under the worker's scratch folder: the worker creates it and
     may write there under every confinement (the check's tmp_path is read-only to it under
     bubblewrap, and not its own when it runs as another user)."""
-    return student._supervisor.settings.scratch / f"lesson7-{name}-{secrets.token_hex(4)}"
+    return student.scratch_folder(f"lesson7-{name}")
 
 
 def files_under(root):

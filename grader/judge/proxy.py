@@ -2,7 +2,7 @@
 
 `student.conv2d(image, kernels, stride=2)` sends the call to the worker and
 returns the decoded value, so a check reads as if the learner's function ran
-here. Arrays the call changed in place are changed here too, and the warnings
+here. Arguments the call changed in place (arrays, lists, dicts, sets) are changed here too, and the warnings
 it raised are raised again here. An exception the
 learner's code raised comes back as data and is raised here as an exception of
 the same built-in type (`except FileNotFoundError` in a check still works),
@@ -12,7 +12,9 @@ carrying that data for the plugin to classify.
 from __future__ import annotations
 
 import builtins
+import secrets
 import warnings
+from pathlib import Path
 
 from grader import protocol
 from grader.expect import CheckFailure
@@ -119,7 +121,7 @@ def warn_again(caught: list) -> None:
 
 
 def write_back(changed: dict, args: tuple, kwargs: dict) -> None:
-    """Change the caller's arrays as the learner's call changed the worker's copies."""
+    """Change the caller's arguments as the learner's call changed the worker's copies."""
     if not changed:
         return
     import numpy as np
@@ -130,6 +132,11 @@ def write_back(changed: dict, args: tuple, kwargs: dict) -> None:
             target[...] = value
         elif isinstance(target, np.ndarray):
             target[...] = np.nan if target.dtype.kind in "fc" else 0  # changed beyond recognition
+        elif isinstance(target, list) and isinstance(value, list):
+            target[:] = value
+        elif isinstance(target, (dict, set)) and isinstance(value, type(target)):
+            target.clear()
+            target.update(value)
 
 
 class StudentProxy:
@@ -138,6 +145,11 @@ class StudentProxy:
 
     def __init__(self, supervisor: Supervisor, display: str):
         self._supervisor, self._display = supervisor, display
+
+    def scratch_folder(self, name: str) -> Path:
+        """A new folder's path under the worker's scratch folder, the one place the worker may
+        write under every confinement (the worker creates it)."""
+        return self._supervisor.settings.scratch / f"{name}-{secrets.token_hex(4)}"
 
     def ask(self, recipe: str, *, naming: str | None = None, **kwargs):
         """What the worker's `recipe` hands back. `naming` is the learner's function it calls, as

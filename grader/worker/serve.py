@@ -4,9 +4,9 @@ Requests (JSON, see `grader.protocol`):
 
 - `{"op": "call", "function": name, "args": [...], "kwargs": {...}}`: call the learner's
   function. The answer is `{"value": ...}`, `{"error": error data}`, `{"missing": name}`,
-  `{"model_not_saved": why}` or `{"unsendable": why}`; `"changed"` gives back the array
-  arguments the call changed in place (index or keyword -> new value), so the judge sees
-  what the learner's code did to its inputs.
+  `{"model_not_saved": why}` or `{"unsendable": why}`; `"changed"` gives back the array,
+  list, dict and set arguments the call changed in place (index or keyword -> new value),
+  so the judge sees what the learner's code did to its inputs.
 - `{"op": "recipe", "recipe": "module.name", "kwargs": {...}}`: run one of
   `grader.worker.recipes`, which calls the learner's functions on inputs built here. The
   answer is as a call's.
@@ -120,8 +120,9 @@ def answer_to(request: dict, module, learner_file: Path) -> dict:
 
 def run(function, args: list, kwargs: dict, learner_file: Path) -> dict:
     """The answer for `function(*args, **kwargs)`: its value or the learner's exception, the
-    warnings raised, and the arrays it changed in place."""
+    warnings raised, and the arguments it changed in place (arrays, lists, dicts, sets)."""
     before = {key: value.copy() for key, value in arrays_in(args, kwargs)}
+    described = {key: protocol.encode(value) for key, value in containers_in(args, kwargs)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -137,6 +138,8 @@ def run(function, args: list, kwargs: dict, learner_file: Path) -> dict:
     changed = {key: value for key, value in arrays_in(args, kwargs)
                if not (value.shape == before[key].shape and (value == before[key]).all())}
     try:
+        changed.update({key: value for key, value in containers_in(args, kwargs)
+                        if protocol.encode(value) != described[key]})
         for part in ("value", "context"):
             if part in answer:
                 answer[part] = protocol.encode(answer[part], save_model=save_model)
@@ -168,6 +171,14 @@ def save_model(model) -> str:
     except Exception as error:  # a subclassed model without get_config, an unsavable layer
         raise ModelNotSaved(f"{type(error).__name__}: {' '.join(str(error).split())[:300]}") from None
     return name
+
+
+def containers_in(args: list, kwargs: dict):
+    """(position or keyword, value) of every list, dict and set passed to a call: a sort in
+    place, or an array changed inside a list, shows as a different description after it."""
+    for key, value in [*enumerate(args), *kwargs.items()]:
+        if isinstance(value, (list, dict, set)):
+            yield key, value
 
 
 def arrays_in(args: list, kwargs: dict):
