@@ -81,6 +81,11 @@ class _Grading:
         remain. A grader that gave up its standby closes the channel: then end, with the worker."""
         for name in standby_modules(self.lesson):
             __import__(name)
+        if self.supervisor is not None:
+            try:
+                self.supervisor.wait_ready()  # the worker's imports too: then nothing uses the CPU
+            except WorkerFailure as failure:
+                self.start_failure = failure.outcome
         self.emit(event="standing_by")
         try:
             go = protocol.receive(self.channel)

@@ -80,6 +80,7 @@ class Worker:
             pass
         self.connection = None
         self.stopped_for: dict | None = None  # why the monitor stopped the worker
+        self.said_ready = False
         self.watching = threading.Event()  # a standby is only watched once it has the file
         if settings.standby is None:
             self.watching.set()
@@ -235,12 +236,20 @@ class Supervisor:
         self.import_answer = self._start(self.worker, common.TIMEOUT)
         return self.import_answer
 
-    def _start(self, worker: Worker, late: str) -> dict:
+    def wait_ready(self, worker: Worker | None = None, late: str = common.TIMEOUT) -> None:
+        """Wait until the worker has started (a standby's: imported its modules) and said ready."""
+        worker = worker or self.worker
+        if worker.said_ready:
+            return
         worker.connect(time.monotonic() + START_ALLOWANCE)
         ready = worker.receive(time.monotonic() + START_ALLOWANCE, late)
         if ready.get("ready") is not True:
             worker.stop(outcome("error", common.BAD_REPLY, detail="no ready message"))
             raise WorkerFailure(worker.stopped_for)
+        worker.said_ready = True
+
+    def _start(self, worker: Worker, late: str) -> dict:
+        self.wait_ready(worker, late)
         if self.settings.standby is not None:  # the learner's file is there now: load it
             worker.watching.set()
             return worker.request({"op": "load"}, time.monotonic() + self.settings.timeout)
