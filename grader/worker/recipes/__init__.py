@@ -6,7 +6,9 @@ to run during `fit`. A recipe builds them here, beside the learner's code,
 calls the learner's functions on them and hands back data: arrays, records, and
 Keras models (saved as `.keras` files). The learner's code can change any recipe
 while it runs, so what a recipe hands back is only ever evidence for the judge to
-weigh, never a verdict.
+weigh, never a verdict. The judge may run a recipe too, from its own untouched copy,
+on the reference or on its own stand-ins (lesson 6's training, lesson 7's fit), to
+work out what the answer must be.
 
 A recipe is named `module.function` (e.g. `models.build`): `module` is one of
 `MODULES`, and `function` is listed in that module's `RECIPES`. Each takes the
