@@ -1,24 +1,28 @@
 """Why our sweeps stay below the course's: the same dense top on features of photos read two ways.
 
-    XCEPTION_NOTOP_WEIGHTS=../shared/xception-imagenet/xception_notop.weights.h5 \\
-        uv run python scripts/decoding_check.py
+    uv run python scripts/decoding_check.py [--limit N]
 
 Ours: `course/pipeline.py` (libjpeg's scaled decoding, bilinear resizing), from
 the feature cache. The course's: `keras.utils.load_img(target_size=(150, 150))`,
 nearest neighbour, as `flow_from_directory` reads them. Everything else is the
 same: the frozen ImageNet base in inference mode, lesson 8.5's model at a
 learning rate of 0.001, 10 epochs, shuffled batches of 32, seeds 1 to 3. It
-prints each seed's best validation accuracy and the mean for both.
+prints each seed's best validation accuracy and the mean for both. The weights
+are found as the tests find them (`local_weights.py`). `--limit N` keeps N photos
+per class and split: a quick run that checks the script, not the comparison.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from local_weights import use_local_weights  # noqa: E402  (after the path set-up)
 
 SIZE, SEEDS, EPOCHS = 150, (1, 2, 3), 10
 
@@ -58,14 +62,18 @@ def best_val_accuracies(train, validation) -> list[float]:
     return bests
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, help="at most N photos per class and split: a quick run")
+    args = parser.parse_args(argv)
     import numpy as np
 
     from course import features
     from course.dataset import find_dataset
     from course.pipeline import check_dataset
 
-    lists = check_dataset(find_dataset(), ("train", "validation"))
+    use_local_weights()
+    lists = check_dataset(find_dataset(), ("train", "validation"), args.limit)
     extractor = features.feature_extractor(features.base_model("imagenet", SIZE))
     ours = {}
     for split, images in lists.items():
