@@ -28,7 +28,7 @@ class Runs:
 
         keras.utils.set_random_seed(self.seed)
         try:
-            model = function(
+            return function(
                 input_size=self.data.input_size, base_model=self.data.new_base(),
                 num_classes=self.data.num_classes, **kwargs,
             )
@@ -42,15 +42,21 @@ class Runs:
                     "base_model fails here. `uv run python -m grader` checks it; --no-cache runs on photos.)"
                 )
             raise
-        if self.data.cached and getattr(model, "steps_per_execution", None) == 1:
-            # What compile(steps_per_execution=...) sets, set after the learner's own compile: on
-            # the stored features a step is tiny and Python's round trip per batch would dominate.
-            # The same batches and updates in the same order; callbacks' per-epoch calls (the
-            # lesson 7 checkpoint) are unchanged, per-batch ones come once per execution.
-            model.steps_per_execution = STEPS_PER_EXECUTION
-        return model
 
     def fit(self, model, **kwargs):
+        """`model.fit` on the run's data and epochs: the fits the runner makes itself.
+
+        On cached features the model runs a whole epoch per call into TensorFlow: a step
+        on the stored features is tiny, and Python's round trip per batch would dominate.
+        That is what compile(steps_per_execution=...) sets, set after the learner's own
+        compile and before the first fit traces it. The same batches and updates in the
+        same order; per-epoch callbacks (lesson 7's checkpoint) are called as before,
+        per-batch ones once per call. Fits the learner's code makes itself (lesson 6's
+        train_for_learning_rates) keep the learner's settings, steps_per_epoch included.
+        """
+        if self.data.cached and getattr(model, "steps_per_execution", None) == 1 and \
+                getattr(model, "train_function", None) is None:
+            model.steps_per_execution = STEPS_PER_EXECUTION
         return model.fit(self.data.train, epochs=self.epochs, validation_data=self.data.validation, **kwargs)
 
 

@@ -101,6 +101,44 @@ def test_cached_and_full_training_agree(data, cheap_base, run):
     assert abs(cached["best_val_accuracy"] - full["best_val_accuracy"]) <= 0.03
 
 
+def test_whole_epochs_per_call_on_cached_features_learn_what_batch_by_batch_learns(
+        tmp_path_factory, cheap_base, run, monkeypatch):
+    """The runner's own fits on stored features run many batches per call into TensorFlow
+    (steps_per_execution); the learner's fits in lesson 6 keep the learner's settings."""
+    import keras
+
+    from course import lesson_runs
+
+    data = make_dataset(tmp_path_factory.mktemp("data"), {"train": 24, "validation": 3, "test": 3})  # 3 batches
+    calls, fit = [], keras.Model.fit
+
+    def spying_fit(model, *args, **kwargs):
+        calls.append(model.steps_per_execution)
+        return fit(model, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", spying_fit)
+
+    def histories(lesson):
+        # Each run computes its features afresh: the same global seed when its batches are shuffled.
+        cache = tmp_path_factory.mktemp("cache")
+        code, results, _, _ = run(lesson, module_of(lesson), "--data", str(data), *SMALL, "--epochs", "3",
+                                  cache_dir=cache)
+        assert code == 0
+        return results["histories"]
+
+    per_call = histories("lesson5")
+    monkeypatch.setattr(lesson_runs, "STEPS_PER_EXECUTION", 1)
+    batch_by_batch = histories("lesson5")
+    assert calls == [128, 1]
+    for metric, values in batch_by_batch["0.01"].items():
+        assert per_call["0.01"][metric] == pytest.approx(values, rel=1e-5, abs=1e-6), metric
+    monkeypatch.undo()
+    calls.clear()
+    monkeypatch.setattr(keras.Model, "fit", spying_fit)
+    histories("lesson6")
+    assert calls == [1, 1, 1, 1]  # train_for_learning_rates' own model.fit, as the learner wrote it
+
+
 @pytest.mark.parametrize("lesson, keys", [
     ("lesson5", ["0.01"]),
     ("lesson7", ["0.001"]),
