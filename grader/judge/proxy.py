@@ -128,7 +128,7 @@ def write_back(changed: dict, args: tuple, kwargs: dict) -> None:
 
     for key, value in changed.items():
         if key not in (range(len(args)) if isinstance(key, int) else kwargs):
-            continue  # a recipe's own argument: the recipe sends back what its check needs
+            raise protocol.ProtocolError(f"the reply changed an argument the call did not have: {key!r}")
         target = args[key] if isinstance(key, int) else kwargs[key]
         if isinstance(target, np.ndarray) and isinstance(value, np.ndarray) and value.shape == target.shape:
             target[...] = value

@@ -9,7 +9,8 @@ Requests (JSON, see `grader.protocol`):
   so the judge sees what the learner's code did to its inputs.
 - `{"op": "recipe", "recipe": "module.name", "kwargs": {...}}`: run one of
   `grader.worker.recipes`, which calls the learner's functions on inputs built here. The
-  answer is as a call's.
+  answer is as a call's, without `"changed"`: a recipe's arguments are its own, and it sends
+  back what its check needs.
 
 A Keras model in an answer is saved as `model-N.keras` in the scratch folder (the worker's
 working folder) and crosses as its file name.
@@ -112,17 +113,19 @@ def answer_to(request: dict, module, learner_file: Path) -> dict:
         recipe = recipes.find(str(request.get("recipe")))
         if recipe is None:
             return {"unsendable": f"unknown recipe {request.get('recipe')!r}"}
-        function, args = recipe, [module, *args]
+        return run(recipe, [module, *args], kwargs, learner_file, watched=False)
     else:
         return {"unsendable": f"unknown request {op!r}"}
     return run(function, args, kwargs, learner_file)
 
 
-def run(function, args: list, kwargs: dict, learner_file: Path) -> dict:
+def run(function, args: list, kwargs: dict, learner_file: Path, watched: bool = True) -> dict:
     """The answer for `function(*args, **kwargs)`: its value or the learner's exception, the
-    warnings raised, and the arguments it changed in place (arrays, lists, dicts, sets)."""
-    before = {key: value.copy() for key, value in arrays_in(args, kwargs)}
-    described = {key: protocol.encode(value) for key, value in containers_in(args, kwargs)}
+    warnings raised and, when the arguments are `watched` (a call's, not a recipe's), those it
+    changed in place (arrays, lists, dicts, sets)."""
+    seen = (args, kwargs) if watched else ([], {})
+    before = {key: value.copy() for key, value in arrays_in(*seen)}
+    described = {key: protocol.encode(value) for key, value in containers_in(*seen)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -135,10 +138,10 @@ def run(function, args: list, kwargs: dict, learner_file: Path) -> dict:
         else:
             answer = {"value": value}
     answer["warnings"] = [[w.category.__name__, str(w.message)[:500]] for w in caught[:20]]
-    changed = {key: value for key, value in arrays_in(args, kwargs)
+    changed = {key: value for key, value in arrays_in(*seen)
                if not (value.shape == before[key].shape and (value == before[key]).all())}
     try:
-        changed.update({key: value for key, value in containers_in(args, kwargs)
+        changed.update({key: value for key, value in containers_in(*seen)
                         if protocol.encode(value) != described[key]})
         for part in ("value", "context"):
             if part in answer:
