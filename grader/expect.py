@@ -12,7 +12,7 @@ from typing import Any
 
 class CheckFailure(AssertionError):
     def __init__(self, template: str, **fields: Any):
-        self.template = template
+        self.template, self.fields = template, fields  # the fields too: a caller may quote one
         super().__init__(template.format(**fields))
 
 

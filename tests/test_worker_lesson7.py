@@ -81,6 +81,8 @@ def test_checkpoint_files_made_up_by_the_learners_code_fail(grade_variant):
 def test_made_up_bytes_are_not_a_model(grade_variant):
     result = grade_variant("lesson7", FORGED_BYTES)
     assert status_of(result, "check_checkpoint_default_name") == ("failed", M.NOT_A_MODEL), check_table(result)
+    message = {check.check_id: check for check in result.tests}["check_checkpoint_default_name"].message
+    assert "cannot be rebuilt from Keras alone" not in message, message  # the reason, not a second message
 
 
 def test_a_recipe_rewritten_to_claim_success_passes_nothing(grade_variant):
@@ -129,7 +131,7 @@ def test_the_judge_tells_every_saved_epoch_apart():
     import numpy as np
 
     from grader.checks import lesson7 as checks
-    from grader.worker.recipes.lesson7 import stand_in_model
+    from grader.stand_ins.lesson7 import stand_in_model
 
     states = [stand_in_model().get_weights()] + [checks.weights_after(epoch) for epoch in range(1, checks.EPOCHS + 1)]
     for i, earlier in enumerate(states):

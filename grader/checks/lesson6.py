@@ -3,7 +3,8 @@
 The learner's code runs only in the worker (`grader/worker/recipes/lesson6.py`);
 what comes back is data, never an object it made.
 
-`train_for_learning_rates` is called there with a stand-in model factory: it
+`train_for_learning_rates` is called there with a stand-in model factory
+(`grader/stand_ins/lesson6.py`): it
 records how it was called and builds stand-in models that behave like a
 compiled Keras model wherever a learner may reasonably touch one (fit, compile,
 the optimizer's learning_rate, the loss, weights, evaluate, summary). `fit`
@@ -40,7 +41,7 @@ import pytest
 from grader.expect import fail
 from grader.messages import common
 from grader.messages import lesson6 as M
-from grader.worker.recipes import lesson6 as stand_ins
+from grader.stand_ins import lesson6 as stand_ins
 
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 TEXT_LIMIT = 200  # characters of a description from the worker that a message shows
@@ -109,7 +110,7 @@ def run_training(student, seed, defaults=False):
 
 def reference_training(reference, seed, defaults=False):
     """The reference's run on the same stand-ins, here in the judge."""
-    return stand_ins.train(reference, seed=seed, **training_arguments(defaults))
+    return stand_ins.train(reference.train_for_learning_rates, seed=seed, **training_arguments(defaults))
 
 
 def rates_built(run):

@@ -1,7 +1,8 @@
 """Checks for lesson 8.7: a checkpoint callback, and finding the best checkpoint in a folder.
 
 `make_checkpoint` is judged by what it does in a real `model.fit`, run by the
-worker beside the learner's code (`grader/worker/recipes/lesson7.py`): a tiny
+worker beside the learner's code (`grader/worker/recipes/lesson7.py`), the stand-in
+fit of `grader/stand_ins/lesson7.py`: a tiny
 seeded model (one Dense layer on 4 features, 8 samples) trains for 4 epochs
 while a callback placed before the learner's rewrites the logged metrics, so
 that val_accuracy goes 0.5, 0.7, 0.6, 0.8 and the other metrics move
@@ -45,7 +46,7 @@ import numpy as np
 from grader import protocol
 from grader.expect import CheckFailure, describe, fail
 from grader.messages import lesson7 as M
-from grader.worker.recipes import lesson7 as stand_in  # the fit the worker runs, run here too
+from grader.stand_ins import lesson7 as stand_in  # the fit the worker runs, run here too
 
 # --------------------------------------------------------------- make_checkpoint
 
@@ -166,7 +167,8 @@ def expect_model_of_epoch(path, epoch):
     try:
         model = models.load(protocol.ModelFile(path.name), path.parent, "make_checkpoint")
     except CheckFailure as failure:  # not a .keras archive, a Lambda layer, a class of its own
-        fail(M.NOT_A_MODEL, name=path.name, detail=" ".join(str(failure).split())[:200])
+        detail = str(failure.fields.get("detail", failure))  # why Keras or the grader refused it, not the whole message
+        fail(M.NOT_A_MODEL, name=path.name, detail=" ".join(detail.split())[:200])
     got, expected = model.get_weights(), weights_after(epoch)
     if len(got) != len(expected) or not all(
             g.shape == e.shape and np.allclose(g, e, rtol=0, atol=WEIGHT_TOLERANCE) for g, e in zip(got, expected)):

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from grader import stand_ins
+from grader.stand_ins import bases
 from grader.checks import model_helpers as H
 from grader.expect import fail
 from grader.messages import lesson9 as M
@@ -84,7 +84,7 @@ def probe_weights(bench):
     """Inner layer: every unit outputs exactly 1. Output layer: logit 0 is PROBE_BIAS[0] + inner
     unit 0; logits 1 and 2 are the constants PROBE_BIAS[1] and PROBE_BIAS[2]."""
     settings = bench.settings()
-    features, size, classes = stand_ins.BASE_CHANNELS, settings["size_inner"], settings["num_classes"]
+    features, size, classes = bases.BASE_CHANNELS, settings["size_inner"], settings["num_classes"]
     inner_kernel = np.zeros((features, size))
     output_kernel = np.zeros((size, classes))
     output_kernel[0, 0] = 1.0

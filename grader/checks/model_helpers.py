@@ -6,7 +6,7 @@ TensorFlow. Every function that needs Keras imports it itself.
 
 What is here:
 
-- `judge_base`: the judge's own copy of the tiny seeded base (`grader.stand_ins`) a
+- `judge_base`: the judge's own copy of the tiny seeded base (`grader.stand_ins.bases`) a
   learner's model was built on in the worker, recognised in that model by its numbers.
 - counting and matching weights, NumPy versions of the layers, `softmax`.
 - `ModelBench`: builds the learner's and the reference's model of a lesson on
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from grader import stand_ins
+from grader.stand_ins import bases
 from grader.expect import describe, fail
 from grader.messages import lesson5 as M
 from grader.messages import lesson8 as M8
@@ -144,8 +144,8 @@ def judge_base(base: str, settings: dict, calls: list):
     again here); None when there is none."""
     if base != "none":
         size = settings["input_size"] if base == "fixed" else None
-        return stand_ins.tiny_base((size, size, 3), seed=stand_ins.GIVEN_SEED)
-    return stand_ins.FakeXception(seed=stand_ins.XCEPTION_SEED).rebuild(calls[-1]) if calls else None
+        return bases.tiny_base((size, size, 3), seed=bases.GIVEN_SEED)
+    return bases.FakeXception(seed=bases.XCEPTION_SEED).rebuild(calls[-1]) if calls else None
 
 
 @dataclass
@@ -193,7 +193,7 @@ class ModelBench:
             return self._cache[key]
         settings = self.settings(**changes)
         if who == "reference":  # the trusted reference, here, on the judge's own copy of the base
-            given = stand_ins.tiny_base((settings["input_size"],) * 2 + (3,), seed=stand_ins.GIVEN_SEED)
+            given = bases.tiny_base((settings["input_size"],) * 2 + (3,), seed=bases.GIVEN_SEED)
             built = Built(getattr(self.reference_module, self.function)(**settings, base_model=given), given)
         else:  # the learner's builder, in the worker, on the same base built there
             made = self.student_module.ask("models.build", function=self.function, settings=settings, base=base)

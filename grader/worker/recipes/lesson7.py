@@ -7,12 +7,7 @@ a ModelCheckpoint, its monitor and save_best_only, and the error the fit raised.
 takes the worker's word for what was saved: it lists the folder itself, and
 compares each saved model with the one it trained itself with `fit` below.
 
-The stand-in fit is defined here, once, for both sides: a tiny model (one Dense
-layer on 4 features, 8 samples, weights from a fixed seed) trains for 4 epochs
-of one full batch each, while `ScriptedMetrics`, placed before the learner's
-callback, rewrites the logged metrics, so that what a checkpoint watches decides
-which epochs it saves. Without shuffling and on one batch, training is the
-same in any process: the judge can work out the weights after each epoch.
+The stand-in fit is `grader/stand_ins/lesson7.py`'s, which the judge runs too.
 """
 
 from __future__ import annotations
@@ -21,50 +16,10 @@ from pathlib import Path
 
 from course.working_directory import working_directory
 from grader.expect import describe
+from grader.stand_ins.lesson7 import fit
 from grader.worker.recipes import learner_function
 
 RECIPES = ("checkpoint",)
-
-# What each epoch logs, whatever the model really computed.
-SCRIPT = {
-    "val_accuracy": (0.5, 0.7, 0.6, 0.8),
-    "val_loss": (0.9, 0.95, 0.7, 0.8),
-    "accuracy": (0.3, 0.4, 0.5, 0.45),
-    "loss": (1.0, 0.9, 0.95, 0.99),
-}
-EPOCHS = len(SCRIPT["val_accuracy"])
-LEARNING_RATE = 0.5  # large enough that the weights of any two epochs differ by far more than round-off
-SEED = 7
-
-
-def stand_in_model():
-    """One Dense layer on 4 features, compiled with the accuracy metric, its weights seeded."""
-    import keras
-    import numpy as np
-
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE),
-                  loss="categorical_crossentropy", metrics=["accuracy"])
-    generator = np.random.default_rng(SEED)
-    model.set_weights([generator.normal(size=w.shape).astype("float32") for w in model.get_weights()])
-    return model
-
-
-def fit(callbacks: list) -> None:
-    """The 4-epoch fit of a fresh stand-in model with `callbacks` after the scripted metrics."""
-    import keras
-    import numpy as np
-
-    class ScriptedMetrics(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if logs is not None:
-                logs.update({name: values[epoch] for name, values in SCRIPT.items()})
-
-    features = np.linspace(-1, 1, 32, dtype="float32").reshape(8, 4)
-    labels = np.eye(2, dtype="float32")[[0, 1] * 4]
-    stand_in_model().fit(features, labels, epochs=EPOCHS, batch_size=8, shuffle=False,
-                         validation_data=(features, labels), callbacks=[ScriptedMetrics(), *callbacks],
-                         verbose=0)
 
 
 def checkpoint(module, *, folder: str, filepath: str | None):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
-from grader import stand_ins
+from grader.stand_ins import bases
 from grader.worker.recipes import learner_function, raised_after
 
 RECIPES = ("build", "symbolic")
@@ -60,12 +60,12 @@ def no_downloads():
 
 
 @contextlib.contextmanager
-def xception_stand_in(seed: int = stand_ins.XCEPTION_SEED):
+def xception_stand_in(seed: int = bases.XCEPTION_SEED):
     """`keras.applications.Xception` is the recording stand-in for the length of the block."""
     import keras
 
     original = keras.applications.Xception
-    fake = stand_ins.FakeXception(seed=seed)
+    fake = bases.FakeXception(seed=seed)
     _swap_everywhere(original, fake)
     try:
         with no_downloads():
@@ -79,7 +79,7 @@ def given_base(base: str, size: int):
     if base == "none":
         return None
     shape = (size, size, 3) if base == "fixed" else (None, None, 3)
-    return stand_ins.tiny_base(shape, seed=stand_ins.GIVEN_SEED)
+    return bases.tiny_base(shape, seed=bases.GIVEN_SEED)
 
 
 def build(module, *, function: str, settings: dict, base: str):
