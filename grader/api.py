@@ -64,7 +64,7 @@ def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None
             runs = run_checks(lesson, copy, display, options, workdir, deadline, standby)
         finally:
             if standby is not None:
-                standby.close()
+                standbys.give_back(standby)
     result = assemble(lesson, display, runs, original.is_file(), timeout, problem)
     result.notes = notes
     if before is not None:

@@ -50,8 +50,8 @@ class _Grading:
         self.lesson = catalog.BY_ID[config.getoption("grader_lesson")]
         self.submission = Path(config.getoption("grader_submission")).resolve()
         self.display = config.getoption("grader_display")
-        self.channel = Client(config.getoption("grader_channel"),
-                              authkey=bytes.fromhex(os.environ.pop("GRADER_CHANNEL_KEY")))
+        self.channel = _reused_channel or Client(config.getoption("grader_channel"),
+                                                 authkey=bytes.fromhex(os.environ.pop("GRADER_CHANNEL_KEY")))
         self.source_map = notebooks.read_source_map(self.submission)  # None unless a notebook
         self.supervisor = None
         self.start_failure = None  # the outcome of the import when the worker could not start
@@ -208,6 +208,14 @@ def _title(item) -> str:
 
 
 _session: _Grading | None = None
+_reused_channel = None  # set in a judge that grades again and again (grader/judge/reused.py)
+
+
+def grade_here_again(channel) -> None:
+    """Report every grading of this process on `channel`, and let the process live on after
+    each verdict, for the next grading (grader/judge/reused.py)."""
+    global _reused_channel
+    _reused_channel = channel
 
 
 def pytest_configure(config):
@@ -306,10 +314,14 @@ def pytest_sessionfinish(session):
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
-    if _session is not None:  # the verdict is sent and the worker is gone
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
+    global _session
+    if _session is None:
+        return
+    for stream in (sys.stdout, sys.stderr):  # the verdict is sent and the worker is gone
+        stream.flush()
+    if _reused_channel is None:
         os._exit(0)  # skip the interpreter's teardown: seconds once TensorFlow is loaded
+    _session = None  # the next grading of this process starts its own
 
 
 @pytest.fixture(scope="session")

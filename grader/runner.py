@@ -70,8 +70,15 @@ def child_environment(key: bytes) -> dict[str, str]:
 
 def pytest_command(lesson: catalog.Lesson, submission: Path, display: str, channel: str,
                    workdir: Path, options: Options, skip: list[str]) -> list[str]:
+    return [sys.executable, "-m", "pytest", *pytest_arguments(lesson, submission, display, channel, workdir,
+                                                              options, skip)]
+
+
+def pytest_arguments(lesson: catalog.Lesson, submission: Path, display: str, channel: str,
+                     workdir: Path, options: Options, skip: list[str]) -> list[str]:
+    """pytest's arguments for one grading (its command line, or `pytest.main`'s list)."""
     command = [
-        sys.executable, "-m", "pytest", str(lesson.checks_file),
+        str(lesson.checks_file),
         "-p", "grader.plugin", "-p", "no:cacheprovider", "-p", "no:stepwise",
         "-c", os.devnull, "--rootdir", str(catalog.CHECKS_DIR), "-o", "python_functions=check_*",
         "--capture=no", "-q", "--no-header", "--tb=no", "-W", "ignore",
@@ -99,15 +106,19 @@ class Judge:
 
 
 def start_judge(lesson: catalog.Lesson, submission: Path, display: str, workdir: Path, options: Options,
-                skip: list[str], standby: bool = False) -> Judge:
-    """Start the judge; a `standby` one waits for `go` before it loads the learner's file."""
+                skip: list[str]) -> Judge:
+    """Start a judge for one grading."""
     listener, key = protocol.listen(workdir)
-    output_path = workdir / f"judge-output-{len(skip)}.log"
     command = pytest_command(lesson, submission, display, str(listener.address), workdir, options, skip)
+    return spawn_judge(command, listener, key, workdir, workdir / f"judge-output-{len(skip)}.log", options)
+
+
+def spawn_judge(command: list[str], listener, key: bytes, cwd: Path, output_path: Path, options: Options) -> Judge:
+    """Start the judge process `command`, which reports on `listener`'s channel; its output
+    goes to `output_path`."""
     with open(output_path, "wb") as output:
         process = subprocess.Popen(
-            command + (["--grader-standby"] if standby else []),
-            cwd=workdir, env=child_environment(key), stdin=subprocess.DEVNULL, stdout=output,
+            command, cwd=cwd, env=child_environment(key), stdin=subprocess.DEVNULL, stdout=output,
             stderr=subprocess.STDOUT,
             **({"start_new_session": True} if os.name == "posix" else
                {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}),
@@ -129,9 +140,11 @@ def accept(judge: Judge):
     return _accept(judge.listener, judge.process, judge.spawned + START_ALLOWANCE)
 
 
-def follow(judge: Judge, run: ChildRun, options: Options, deadline: float | None = None) -> ChildRun:
+def follow(judge: Judge, run: ChildRun, options: Options, deadline: float | None = None,
+           keep: bool = False) -> ChildRun:
     """Read the judge's events into `run` until it finishes, dies or runs out of time; then
-    reap it (with everything it started)."""
+    reap it (with everything it started), unless it finished and is to be `keep`t for another
+    grading (grader/judge/reused.py)."""
     connection, spawned, step_limit = judge.connection, judge.spawned, judge.step_limit
     step: tuple[str, float] | None = None
     try:
@@ -157,10 +170,12 @@ def follow(judge: Judge, run: ChildRun, options: Options, deadline: float | None
             if run.finished:
                 break
     finally:
-        if connection is not None:
-            connection.close()
-        judge.listener.close()
-        returncode = _reap(judge.process)
+        returncode = None
+        if not (keep and run.finished):
+            if connection is not None:
+                connection.close()
+            judge.listener.close()
+            returncode = _reap(judge.process)
         run.output_sample = judge.output_path.read_bytes()[-OUTPUT_SAMPLE:]
     if connection is None and not run.grader_error:
         run.grader_error = "the checks did not connect to the grader"

@@ -1,26 +1,30 @@
 """Gradings started before the learner saves, so that a re-grade pays no start-up.
 
-A standby is a judge (pytest with the plugin and the lesson's checks) and its
-confined worker, started for one lesson and one set of options. Both import
+A standby is a judge started for one lesson and one set of options, which grades
+one file after another (grader/judge/reused.py), and the grading it stands by
+for. Before each grading the judge starts a fresh confined worker; both import
 what a grading of that lesson needs (Keras and TensorFlow for a model lesson,
-NumPy for the others), then wait on their channels, using no CPU: the judge
-for the grader's go, the worker for the judge's request to load the learner's
-file, which does not exist yet. On a save the grader copies the file to the
-standby's private folder and says go; from there the grading is a cold
-grading's, step for step. A standby grades once: each grading has a fresh
-judge and a fresh worker, so nothing of one grading (Keras state, seeds,
-registered objects, files) can reach the next.
+NumPy for the others), then wait on their channels, using no CPU. The judge
+waits for the grader's go, the worker for the judge's request to load the
+learner's file, which does not exist yet. On a save the grader copies the file
+to the grading's private folder and says go; from there the grading is a cold
+grading's, step for step. A worker grades once. The judge only ever receives
+data, so it is kept for the next grading, with its state put back as a cold
+judge starts (`reused.Baseline`); tests/test_standby.py proves the verdicts the
+same.
 
-A standby is thrown away unused when the grader's, the reference's or the
-course's files change on disk after it started (it imported the old ones), and
-when its grader ends: closed by `Standbys.close`, or, if the grader is killed,
-by the judge itself (its channel closes, and on Linux the kernel's parent-death
-signal), and then by its worker (grader/parent.py).
+A standby is thrown away when the grader's, the reference's or the course's
+files change on disk after it started (it imported the old ones), when a grading
+did not end with the judge's verdict, and when its grader ends: closed by
+`Standbys.close`, or, if the grader is killed, by the judge itself (its channel
+closes, and on Linux the kernel's parent-death signal), and then by its worker
+(grader/parent.py).
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -29,9 +33,10 @@ from pathlib import Path
 
 from grader import catalog, integrity, protocol
 from grader.runner import (START_ALLOWANCE, ChildRun, Options, _handle_event, _kill, _reap, accept, follow,
-                           grading_folders, start_judge)
+                           grading_folders, spawn_judge)
 
 REFRESH_EVERY = 2.0  # seconds between looks at the sources while `watch` waits for a save
+REUSE_LIMIT = 50  # gradings per judge: a bound on the memory a long class leaves in one process
 
 
 def sources_version(root: Path = catalog.PROJECT_ROOT) -> tuple:
@@ -52,22 +57,42 @@ def sources_version(root: Path = catalog.PROJECT_ROOT) -> tuple:
 
 
 class Standby:
-    """One judge and worker, started now, waiting for the learner's file."""
+    """A judge for `lesson` started now, and the next grading it waits for: its private
+    copy of the learner's file goes to `submission`."""
 
     def __init__(self, lesson: catalog.Lesson, options: Options):
         self.lesson, self.options = lesson, options
         self.sources = sources_version()
         self.folder = Path(tempfile.mkdtemp(prefix="grader-"))
-        self.submission, self.workdir = grading_folders(self.folder, lesson, options.sandbox)
+        self.gradings = 0
+        listener, key = protocol.listen(self.folder)
+        command = [sys.executable, "-m", "grader.judge.reused", lesson.id, str(listener.address),
+                   options.sandbox, str(options.timeout), str(options.memory_limit)]
+        self.judge = spawn_judge(command, listener, key, self.folder, self.folder / "judge-output.log", options)
+        self._stand_by()
+
+    def _stand_by(self) -> None:
+        """Make the next grading's folders, and let the judge prepare for it in the background."""
+        self.gradings += 1
+        root = self.folder / f"grading-{self.gradings}"
+        root.mkdir()
+        self.submission, self.workdir = grading_folders(root, self.lesson, self.options.sandbox)
         self.run = ChildRun()
-        self.judge = start_judge(lesson, self.submission, "", self.workdir, options, [], standby=True)
         self._warming = threading.Thread(target=self._warm, daemon=True)
         self._warming.start()
 
     def _warm(self) -> None:
-        """Take the judge's connection and its events up to `standing_by` (or its end)."""
-        self.judge.connection = accept(self.judge)
-        while self.judge.connection is not None and not (self.run.standing_by or self.run.finished):
+        """Send the judge the grading's folders, and take its events up to `standing_by` (or its end)."""
+        if self.judge.connection is None:
+            self.judge.connection = accept(self.judge)
+            if self.judge.connection is None:
+                return
+        try:
+            protocol.send(self.judge.connection, {"next": {"submission": str(self.submission),
+                                                           "workdir": str(self.workdir)}})
+        except OSError:
+            return
+        while not (self.run.standing_by or self.run.finished):
             try:
                 event = protocol.receive(self.judge.connection)  # blocks: no CPU is used waiting
             except (EOFError, OSError, protocol.ProtocolError):
@@ -96,7 +121,14 @@ class Standby:
             except OSError:  # it died while waiting: follow() reports how
                 pass
             self.judge.spawned = time.monotonic()
-        return follow(self.judge, self.run, self.options, deadline)
+        return follow(self.judge, self.run, self.options, deadline, keep=True)
+
+    def again(self) -> bool:
+        """Stand by for another grading, if the judge ended the last one with its verdict; else False."""
+        if not (self.run.finished and self.gradings < REUSE_LIMIT and self.judge.process.poll() is None):
+            return False
+        self._stand_by()
+        return True
 
     def close(self) -> None:
         """End the judge and its worker if still running, and remove the private folder."""
@@ -114,12 +146,13 @@ class Standbys:
     """The standbys a grader keeps: at most `size` at a time, for the lessons it grades lately.
 
     `take` gives a fresh standby for a lesson (one that is still warming, or a new one, when
-    none is warm); `top_up` starts the next ones once a grading is done, so that they warm
-    while the learner reads the report."""
+    none is warm); `give_back` keeps its judge for another grading; `top_up` starts the next
+    ones once a grading is done, so that they warm while the learner reads the report."""
 
     def __init__(self, size: int = 1):
         self.size = size
         self._waiting: list[Standby] = []  # oldest first
+        self._out: list[Standby] = []  # grading now, and given back after
         self._lock = threading.Lock()
         self._closed = False
         self._looked = time.monotonic()
@@ -135,15 +168,29 @@ class Standbys:
                 self._waiting.remove(chosen)
         for standby in stale:
             standby.close()
-        return chosen if chosen is not None else Standby(lesson, options)
+        chosen = chosen if chosen is not None else Standby(lesson, options)
+        with self._lock:
+            self._out.append(chosen)
+        return chosen
+
+    def give_back(self, standby: Standby) -> None:
+        """After its grading: `standby` waits for the next one (or is closed, when it cannot)."""
+        with self._lock:
+            self._out.remove(standby)
+            kept = not self._closed and standby.fresh(sources_version()) and standby.again()
+            if kept:
+                self._waiting.append(standby)
+        if not kept:
+            standby.close()
 
     def top_up(self, lesson: catalog.Lesson, options: Options) -> None:
-        """Start standbys for `lesson` until `size` wait, giving up other lessons' oldest first."""
+        """Start standbys for `lesson` until `size` wait or grade, giving up other lessons' oldest
+        first."""
         with self._lock:
             if self._closed:
                 return
             key = _key(lesson, options)
-            count = sum(_key(s.lesson, s.options) == key for s in self._waiting)
+            count = sum(_key(s.lesson, s.options) == key for s in self._waiting + self._out)
             evicted = []
             while count < self.size:
                 others = [s for s in self._waiting if _key(s.lesson, s.options) != key]

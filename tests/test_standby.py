@@ -6,6 +6,7 @@ TensorFlow process is the point.
 """
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -42,10 +43,12 @@ def alive(processes):
     return [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
 
 
-def test_every_corpus_case_of_lesson8_grades_the_same_warm_and_cold(tmp_path):
-    """The same status and message of every check, for every case. The first student of the
-    warm batch changes Keras's global state, seeds and working folder at import, and leaves
-    a registered class: nothing of it reaches the students graded after it by the same pool."""
+def test_every_corpus_case_of_lesson8_grades_the_same_warm_and_cold(tmp_path, monkeypatch):
+    """The same status and message of every check, for every case. The warm batch grades the
+    cases one after another in each of two judges (grader/judge/reused.py), so a judge's state
+    left by one grading would show in the next. The first student changes Keras's global
+    state, seeds and working folder at import, and leaves a registered class: nothing of it
+    reaches the students graded after it."""
     root = tmp_path / "class"
     polluter = """
         import numpy as np
@@ -63,7 +66,16 @@ def test_every_corpus_case_of_lesson8_grades_the_same_warm_and_cold(tmp_path):
     cases = {**{name: source for name, (_, source) in corpus.WRONG.items()}, **corpus.CORRECT}
     for number, source in enumerate(cases.values(), start=1):
         write_submission(root / f"case{number:02d}", "lesson8", source)
+    judges = []
+    real_init = Standby.__init__
+
+    def init(self, *args):
+        real_init(self, *args)
+        judges.append(self)
+
+    monkeypatch.setattr(Standby, "__init__", init)
     warm = run_batch(root, tmp_path / "warm.csv", jobs=2, show=lambda _: None, standby=True)
+    assert len(judges) == 2 and sum(judge.gradings for judge in judges) >= len(cases) + 1  # each judge reused
     cold = run_batch(root, tmp_path / "cold.csv", jobs=2, show=lambda _: None, standby=False)
 
     def verdicts(students):
@@ -100,9 +112,11 @@ def test_an_idle_standby_uses_no_cpu_and_closing_it_leaves_nothing():
 
 
 def test_watch_grades_a_save_with_the_standby_started_before_it(tmp_path, monkeypatch):
+    """The first save starts a judge; it grades every later save too, each time standing by
+    (with a fresh worker) before the save comes."""
     folder = write_submission(tmp_path / "s", "lesson1", "def count_images(data_dir):\n    raise NotImplementedError\n")
     path = folder / LESSON1.filename
-    started, ready_at_go = [], []
+    started, ready_at_go, workers = [], [], []
     real_init, real_go = Standby.__init__, Standby.go
 
     def init(self, *args):
@@ -111,6 +125,8 @@ def test_watch_grades_a_save_with_the_standby_started_before_it(tmp_path, monkey
 
     def go(self, *args):
         ready_at_go.append(self.ready())
+        judge = psutil.Process(self.judge.process.pid)
+        workers.append({p.pid for p in judge.children(recursive=True) if "grader.worker" in " ".join(p.cmdline())})
         return real_go(self, *args)
 
     monkeypatch.setattr(Standby, "__init__", init)
@@ -118,17 +134,54 @@ def test_watch_grades_a_save_with_the_standby_started_before_it(tmp_path, monkey
 
     def events():
         yield  # the first grading: no standby was warm yet
-        wait_until(lambda: len(started) == 2 and started[1].ready())
-        path.write_text(reference_source(LESSON1))
-        yield
+        for source in (reference_source(LESSON1), "def count_images(data_dir):\n    return 0\n"):
+            wait_until(lambda: started[0].ready())
+            path.write_text(source)
+            yield
 
     shown = []
     watch(LESSON1, folder, show=shown.append, events=events())
-    assert ready_at_go == [False, True]
-    assert "✓ count_images" in shown[2]
-    assert len(started) == 3  # the next save's standby was started, and closed with watch
-    assert not alive([psutil.Process(s.judge.process.pid) for s in started if s.judge.process.poll() is None])
-    assert not any(s.folder.exists() for s in started)
+    assert ready_at_go == [False, True, True]
+    assert "✓ count_images" in shown[2] and "✗ count_images" in shown[4]  # shown[3]: congratulations
+    assert len(started) == 1 and started[0].gradings == 4  # one judge; the fourth grading was never asked for
+    assert workers[1] and workers[2] and not workers[1] & workers[2]  # a fresh worker each time (the first
+    # grading's had not started when it was told to go)
+    assert started[0].judge.process.poll() is not None
+    assert not started[0].folder.exists()
+
+
+def test_a_reused_judge_starts_each_grading_as_a_new_process_would():
+    """What the checks of one grading may change in the judge is put back before the next."""
+    import warnings
+
+    import keras
+    import numpy as np
+
+    from grader.judge.reused import Baseline
+
+    baseline = Baseline()
+    before = (os.getcwd(), dict(os.environ), list(warnings.filters), keras.config.floatx())
+    keras.layers.Dense(1)
+    os.chdir("/")
+    os.environ["LEFT_BY_A_CHECK"] = "1"
+    warnings.simplefilter("error")
+    keras.config.set_floatx("float16")
+    keras.utils.set_random_seed(5)
+
+    @keras.saving.register_keras_serializable(package="left")
+    class Left(keras.layers.Layer):
+        pass
+
+    baseline.restore()
+    assert (os.getcwd(), dict(os.environ), list(warnings.filters), keras.config.floatx()) == before
+    assert keras.saving.get_custom_objects() == {}
+    assert keras.layers.Dense(1).name == "dense"  # name counters start again
+    draws = []
+    for _ in range(2):
+        keras.utils.set_random_seed(5)
+        baseline.restore()
+        draws.append((np.random.rand(), random.random()))
+    assert draws[0][0] != draws[1][0] and draws[0][1] != draws[1][1]  # a check's seed does not carry over
 
 
 def test_a_standby_is_replaced_when_the_grader_or_the_reference_changes(monkeypatch):
@@ -177,7 +230,7 @@ def test_watch_leaves_nothing_running_when_it_ends(tmp_path, how):
 
         def standby_judges():
             return [p for p in process.children(recursive=True)
-                    if "--grader-standby" in p.cmdline() and p.status() != psutil.STATUS_ZOMBIE]
+                    if "grader.judge.reused" in p.cmdline() and p.status() != psutil.STATUS_ZOMBIE]
 
         # the start line and the first report are out: the judge now waiting is the next save's
         wait_until(lambda: output.read_text().count("\n\n") >= 2 and standby_judges(), 120)
