@@ -60,14 +60,18 @@ class _Grading:
         self.start_worker(config)
 
     def start_worker(self, config) -> None:
-        scratch = Path.cwd() / "worker-scratch"
-        scratch.mkdir(exist_ok=True)
+        if _forks is not None and self.standby:
+            scratch = _forks.new_scratch()
+        else:
+            scratch = Path.cwd() / "worker-scratch"
+            scratch.mkdir(exist_ok=True)
         self.confinement = config.getoption("grader_sandbox")
         settings = Settings(submission=self.submission, module_name=f"student_{self.lesson.id}",
                             scratch=scratch, output=Path.cwd() / "worker-output.log",
                             sandbox=self.confinement, timeout=config.getoption("grader_timeout"),
                             memory_limit=config.getoption("grader_memory_limit"),
-                            standby=standby_modules(self.lesson) if self.standby else None)
+                            standby=standby_modules(self.lesson) if self.standby else None,
+                            forks=_forks if self.standby else None)
         confinement.share_with_worker(scratch, scratch, self.confinement)
         try:
             self.supervisor = Supervisor(settings)
@@ -209,13 +213,14 @@ def _title(item) -> str:
 
 _session: _Grading | None = None
 _reused_channel = None  # set in a judge that grades again and again (grader/judge/reused.py)
+_forks = None  # its grader.judge.forks.ForkServer, where there is one
 
 
-def grade_here_again(channel) -> None:
+def grade_here_again(channel, forks=None) -> None:
     """Report every grading of this process on `channel`, and let the process live on after
-    each verdict, for the next grading (grader/judge/reused.py)."""
-    global _reused_channel
-    _reused_channel = channel
+    each verdict, for the next grading (grader/judge/reused.py); fork its workers from `forks`."""
+    global _reused_channel, _forks
+    _reused_channel, _forks = channel, forks
 
 
 def pytest_configure(config):

@@ -1,6 +1,9 @@
 """The learner's code runs in a confined worker; every verdict is made in the judge, where that
 code never runs. One or more tests per attack class: each attack fails or errors its own checks
-with a clear message, or is blocked and has no effect, and the judge keeps reporting."""
+with a clear message, or is blocked and has no effect, and the judge keeps reporting.
+
+Every attack is made twice: graded cold, and warm, by a reused judge whose worker was forked
+from its zygote (grader/judge/reused.py, grader/judge/forks.py), one attack after another."""
 
 import json
 import os
@@ -17,6 +20,7 @@ from grader import api, batch, catalog, integrity
 from grader.judge import confinement
 from grader.messages import common
 from grader.results import CheckResult, LessonResult
+from grader.standby import Standbys
 from tests.submissions import write_submission
 
 BWRAP = confinement.bwrap_works()
@@ -25,6 +29,26 @@ WRONG_RELU = """
     def relu(x):
         return np.abs(x)
     """
+
+
+@pytest.fixture(scope="module")
+def warm_judges():
+    with Standbys(size=4) as pool:  # lessons 1, 3 and 4, and a memory limit of their own
+        yield pool
+
+
+@pytest.fixture(params=["cold", "warm"])
+def grade_variant(request, tmp_path, warm_judges):
+    """Grade the reference of a lesson with some functions rewritten (as tests/conftest.py's),
+    cold or by the warm judges that graded the attacks before this one."""
+    counter = iter(range(1000))
+    standbys = warm_judges if request.param == "warm" else None
+
+    def run(lesson_id, *overrides, base=None, timeout=None, **confinement):
+        folder = write_submission(tmp_path / f"submission{next(counter)}", lesson_id, *overrides, base=base)
+        return api.grade(lesson_id, folder, timeout=timeout, standbys=standbys, **confinement)
+
+    return run
 
 
 def statuses(result, prefix):

@@ -16,14 +16,14 @@ import psutil
 import pytest
 
 from grader import api, catalog
-from grader.judge import confinement
+from grader.judge import confinement, forks
 from grader import standby as standby_module
 from grader.batch import run_batch
 from grader.runner import Options
 from grader.standby import Standby, Standbys, sources_version
 from grader.watch import watch
 from tests import test_corpus_lesson8 as corpus
-from tests.submissions import reference_source, write_submission
+from tests.submissions import check_table, reference_source, write_submission
 
 LESSON1 = catalog.BY_ID["lesson1"]
 
@@ -96,6 +96,9 @@ def test_an_idle_standby_uses_no_cpu_and_closing_it_leaves_nothing():
         judge = psutil.Process(standby.judge.process.pid)
         tree = [judge, *judge.children(recursive=True)]
         assert any("grader.worker" in " ".join(p.cmdline()) for p in tree[1:])
+        if forks.available():  # the standby worker was forked from the zygote, which waits too
+            zygotes = [p for p in tree if p.name().startswith("python") and "grader.worker.zygote" in p.cmdline()]
+            assert len(zygotes) == 2 and zygotes[1].ppid() == zygotes[0].pid, [p.cmdline() for p in tree]
 
         def cpu_seconds():
             return sum(sum(p.cpu_times()[:2]) for p in alive(tree))
@@ -126,7 +129,8 @@ def test_watch_grades_a_save_with_the_standby_started_before_it(tmp_path, monkey
     def go(self, *args):
         ready_at_go.append(self.ready())
         judge = psutil.Process(self.judge.process.pid)
-        workers.append({p.pid for p in judge.children(recursive=True) if "grader.worker" in " ".join(p.cmdline())})
+        workers.append({p.pid for p in judge.children(recursive=True)  # the worker: a leaf (not its zygote)
+                        if "grader.worker" in " ".join(p.cmdline()) and not p.children()})
         return real_go(self, *args)
 
     monkeypatch.setattr(Standby, "__init__", init)
@@ -184,6 +188,33 @@ def test_a_reused_judge_starts_each_grading_as_a_new_process_would():
     assert draws[0][0] != draws[1][0] and draws[0][1] != draws[1][1]  # a check's seed does not carry over
 
 
+@pytest.mark.skipif(not (forks.available() and confinement.bwrap_works()), reason="bubblewrap and forks (Linux)")
+def test_a_forked_worker_cannot_signal_the_zygote(tmp_path):
+    """Its parent is process 1 of the sandbox, as a new worker's is: the kill reaches nothing,
+    the verdict is the cold one, and the same zygote forks the next worker."""
+    killer = write_submission(tmp_path / "killer", "lesson1", """
+        import os, signal
+        for kind in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
+            os.kill(os.getppid(), kind)
+        """)
+    cold = api.grade(LESSON1, killer)
+    with Standbys(size=1) as pool:
+        pool.top_up(LESSON1, options(LESSON1))
+        (judge,) = pool._waiting
+        wait_until(judge.ready)
+
+        def zygote():
+            return [p.pid for p in psutil.Process(judge.judge.process.pid).children(recursive=True)
+                    if p.name().startswith("python") and "grader.worker.zygote" in p.cmdline()
+                    and not psutil.Process(p.ppid()).name().startswith("python")]  # not a worker it forked
+
+        before = zygote()
+        warm = api.grade(LESSON1, killer, standbys=pool)
+        assert check_table(warm) == check_table(cold)
+        wait_until(judge.ready)
+        assert zygote() == before and len(before) == 1
+
+
 def test_a_standby_is_replaced_when_the_grader_or_the_reference_changes(monkeypatch):
     with Standbys(size=1) as pool:
         pool.top_up(LESSON1, options(LESSON1))
@@ -237,7 +268,7 @@ def test_watch_leaves_nothing_running_when_it_ends(tmp_path, how):
         judge = standby_judges()[0]
         wait_until(lambda: any("grader.worker" in " ".join(p.cmdline()) for p in judge.children(recursive=True)))
         tree = [judge, *judge.children(recursive=True)]
-        workdir = judge.cwd()
+        folder = os.path.dirname(judge.cmdline()[4])  # the standby's folder: where its channel is
         watcher.send_signal(getattr(signal, how))
         watcher.wait(timeout=30)
     finally:
@@ -247,4 +278,4 @@ def test_watch_leaves_nothing_running_when_it_ends(tmp_path, how):
     psutil.wait_procs(tree, timeout=10)
     assert not alive(tree)
     if how != "SIGKILL":
-        assert not os.path.exists(os.path.dirname(workdir))
+        assert not os.path.exists(folder)

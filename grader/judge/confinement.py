@@ -73,11 +73,13 @@ def bwrap_arguments(bwrap: str, scratch: Path) -> list[str]:
     ]
 
 
-def command(arguments: list[str], scratch: Path, sandbox: str) -> list[str]:
-    """The command line that runs `python arguments...` as the worker under `sandbox`."""
+def command(arguments: list[str], scratch: Path, sandbox: str, init: bool = False) -> list[str]:
+    """The command line that runs `python arguments...` as the worker under `sandbox`. With
+    `init`, that process is the first of bubblewrap's PID namespace (the zygote, which forks
+    the workers: as with bubblewrap's own first process, no worker can signal it)."""
     python = [sys.executable, *arguments]
     if sandbox == "bwrap":
-        return bwrap_arguments(bwrap_path(), scratch) + ["--", *python]
+        return bwrap_arguments(bwrap_path(), scratch) + (["--as-pid-1"] if init else []) + ["--", *python]
     return python
 
 
@@ -147,13 +149,21 @@ def become_subreaper() -> None:
 
 # psutil is imported where it is used: the judge starts the worker before it needs it.
 
+_spared: set[int] = set()  # a zygote and its sandbox (grader/judge/forks.py): not a grading's
+
+
+def spare(pids) -> None:
+    """Leave these processes out of `descendants`: they outlive gradings, and run no learner code."""
+    _spared.update(pids)
+
 
 def descendants() -> list:
-    """Every process below this one (psutil.Process objects)."""
+    """Every process below this one (psutil.Process objects), but the spared ones: their
+    children, orphans included, are still listed."""
     import psutil
 
     try:
-        return psutil.Process().children(recursive=True)
+        return [p for p in psutil.Process().children(recursive=True) if p.pid not in _spared]
     except psutil.Error:
         return []
 

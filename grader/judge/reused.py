@@ -77,6 +77,16 @@ def _keras_config() -> dict:
             "image_data_format": keras.config.image_data_format()}
 
 
+def start_forks(lesson: catalog.Lesson, sandbox: str):
+    """Where this judge's workers come from: a warm zygote (grader/judge/forks.py) on Linux."""
+    from grader import plugin
+    from grader.judge import forks
+
+    if not forks.available():
+        return None
+    return forks.ForkServer(Path.cwd() / "workers", sandbox, plugin.standby_modules(lesson))
+
+
 def main(argv: list[str]) -> None:
     lesson_id, address, sandbox, timeout, memory_limit = argv
     if os.environ.get("GRADER_PARENT_PID"):
@@ -90,11 +100,15 @@ def main(argv: list[str]) -> None:
 
     lesson = catalog.BY_ID[lesson_id]
     options = Options(float(timeout), sandbox, float(memory_limit))
+    forks = start_forks(lesson, sandbox)  # its imports overlap the judge's
     for name in plugin.standby_modules(lesson):
         __import__(name)
     baseline = Baseline()
-    plugin.grade_here_again(channel)
     while True:
+        if forks is not None and not forks.alive():  # a learner's code killed it: start another
+            forks.close()
+            forks = start_forks(lesson, sandbox)
+        plugin.grade_here_again(channel, forks)
         try:
             place = protocol.receive(channel).get("next")
         except (EOFError, OSError, protocol.ProtocolError):
@@ -107,6 +121,8 @@ def main(argv: list[str]) -> None:
                     + ["--grader-standby"])
         baseline.restore()
         shutil.rmtree(workdir.parent, ignore_errors=True)  # its worker is gone: nothing writes there now
+        if forks is not None:
+            forks.clear_scratch()
 
 
 if __name__ == "__main__":

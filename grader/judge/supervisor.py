@@ -48,6 +48,7 @@ class Settings:
     timeout: float  # seconds per check
     memory_limit: float  # GB over the worker's whole process tree
     standby: tuple[str, ...] | None = None  # modules a standby imports before it loads the file
+    forks: object = None  # a grader.judge.forks.ForkServer to fork standby workers from, if any
 
 
 class Worker:
@@ -62,22 +63,13 @@ class Worker:
         if settings.standby is not None:
             arguments += ["--standby", *settings.standby]
         self.output = open(settings.output, "ab")
+        self.forked = False
         try:
-            self.process = subprocess.Popen(
-                confinement.command(arguments, settings.scratch, settings.sandbox), cwd=settings.scratch,
-                env=confinement.environment(settings.scratch, settings.sandbox), stdin=subprocess.PIPE,
-                stdout=self.output, stderr=subprocess.STDOUT, **confinement.process_options(),
-                **confinement.drop_privileges(settings.sandbox == "bwrap"),
-            )
+            self.process = self._fork() or self._spawn(arguments)
         except OSError:
             self.listener.close()
             self.output.close()
             raise
-        try:
-            self.process.stdin.write(self.authkey.hex().encode() + b"\n")
-            self.process.stdin.close()
-        except OSError:  # it died at once: connect() says how
-            pass
         self.connection = None
         self.stopped_for: dict | None = None  # why the monitor stopped the worker
         self.said_ready = False
@@ -88,6 +80,37 @@ class Worker:
         threading.Thread(target=self._accept, daemon=True).start()
         self._monitor = threading.Thread(target=self._watch, daemon=True)
         self._monitor.start()
+
+    def _fork(self):
+        """A standby worker forked from the warm zygote, or None (then it is started anew)."""
+        from grader.judge.forks import ForkUnavailable
+
+        settings = self.settings
+        if settings.forks is None or settings.standby is None:
+            return None
+        try:
+            process = settings.forks.fork({"address": str(self.listener.address), "key": self.authkey.hex(),
+                                           "scratch": str(settings.scratch), "submission": str(settings.submission),
+                                           "module": settings.module_name, "solutions": str(catalog.SOLUTIONS_DIR)},
+                                          self.output)
+        except ForkUnavailable:
+            return None
+        self.forked = True
+        return process
+
+    def _spawn(self, arguments: list[str]) -> subprocess.Popen:
+        process = subprocess.Popen(
+            confinement.command(arguments, self.settings.scratch, self.settings.sandbox), cwd=self.settings.scratch,
+            env=confinement.environment(self.settings.scratch, self.settings.sandbox), stdin=subprocess.PIPE,
+            stdout=self.output, stderr=subprocess.STDOUT, **confinement.process_options(),
+            **confinement.drop_privileges(self.settings.sandbox == "bwrap"),
+        )
+        try:
+            process.stdin.write(self.authkey.hex().encode() + b"\n")
+            process.stdin.close()
+        except OSError:  # it died at once: connect() says how
+            pass
+        return process
 
     def _accept(self) -> None:
         try:
@@ -184,7 +207,7 @@ class Worker:
                 pass
         returncode = self.process.poll()
         if returncode is not None or closed:
-            self.stop(death_outcome(returncode, self.settings.sandbox == "bwrap"))
+            self.stop(death_outcome(returncode, self.settings.sandbox == "bwrap" and not self.forked))
             raise WorkerFailure(self.stopped_for)
         if time.monotonic() >= deadline:
             self.stop(outcome("timeout", late, seconds=self.settings.timeout))

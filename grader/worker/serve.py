@@ -18,8 +18,8 @@ working folder) and crosses as its file name.
 The worker first says `{"ready": true}`, then the outcome of the import:
 `{"import": "passed"}`, `{"import": "error", "error": ...}` or
 `{"import": "reference_function", "function": name}`. A standby worker (started with
-`--standby MODULE...`) imports those modules before it says ready, and loads the file
-only when the judge sends `{"op": "load"}`.
+`--standby MODULE...`, or forked by `grader.worker.zygote`) imports those modules before it
+says ready, and loads the file only when the judge sends `{"op": "load"}`.
 """
 
 from __future__ import annotations
@@ -46,10 +46,15 @@ def main(argv: list[str]) -> None:
     connection = Client(address, family, authkey=authkey)
     if standby:  # ["--standby", modules...]: started before the save (grader/standby.py)
         preload(standby[1:])
+    serve(connection, Path(learner_file), module_name, Path(solutions_dir), standby=bool(standby))
+
+
+def serve(connection, learner_file: Path, module_name: str, solutions_dir: Path, standby: bool) -> None:
+    """Say ready, import the learner's file (a `standby` first waits for the judge's word that
+    it is there), then answer the judge's requests until it closes the channel."""
     reply(connection, {"ready": True})  # the judge's time limit for the import starts now
     if standby and not told_to_load(connection):
         return  # the standby was given up
-    learner_file = Path(learner_file)
     module = None
     block_reference_imports()
     sys.dont_write_bytecode = True
@@ -58,7 +63,7 @@ def main(argv: list[str]) -> None:
     except BaseException as error:  # the learner's top-level code may raise anything
         answer = {"import": "error", "error": protocol.error_data(error, learner_file)}
     else:
-        taken = functions_taken_from(module, Path(solutions_dir))
+        taken = functions_taken_from(module, solutions_dir)
         answer = {"import": "reference_function", "function": taken[0]} if taken else {"import": "passed"}
     reply(connection, answer)
     if module is None:

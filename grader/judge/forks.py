@@ -1,0 +1,175 @@
+"""Workers forked from a warm zygote (grader/worker/zygote.py), so that a grading does not pay
+for the worker's imports (TensorFlow for a model lesson). Linux only.
+
+A reused judge (grader/judge/reused.py) starts one `ForkServer`. The zygote runs
+under the same confinement as a worker: the same command, environment, user and
+limits. Its one writable folder, `root`, holds each grading's scratch folder, so
+a forked worker is confined as a new one would be. Gradings follow one another,
+and before the next fork the judge has killed every process of the last grading
+(`confinement.kill_descendants` spares only the zygote and the sandbox around
+it). A scratch folder's name is random, and the judge makes it. So nothing one
+learner's code leaves behind, a process or a file, reaches the next worker.
+
+Under bubblewrap the zygote is the first process of the sandbox's PID namespace,
+where bubblewrap's own first process sits for a new worker: a worker's parent is
+process 1, which it cannot signal, either way. Without bubblewrap, a learner's
+code may kill the zygote, and with it its own worker (they die together), which
+never passes a check. When the zygote is gone, `fork` raises `ForkUnavailable`,
+and the judge starts a new worker the usual way (and, before the next grading,
+a new zygote).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import secrets
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from multiprocessing.reduction import send_handle
+from pathlib import Path
+
+from grader import protocol
+from grader.judge import confinement
+
+START_ALLOWANCE = 180.0  # seconds for the zygote's imports (TensorFlow on a loaded machine)
+FORK_WAIT = 10.0  # seconds for the zygote's answer to a fork
+
+
+class ForkUnavailable(Exception):
+    """The zygote cannot fork (it died, or does not answer): start a worker the usual way."""
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and os.uname().sysname == "Linux"
+
+
+class ForkServer:
+    def __init__(self, root: Path, sandbox: str, modules: tuple[str, ...]):
+        self.root, self.sandbox = root, sandbox
+        root.mkdir(exist_ok=True)
+        confinement.share_with_worker(root, root, sandbox)
+        self.listener, authkey = protocol.listen(root)
+        self.output = open(root / "zygote-output.log", "ab")
+        self.process = subprocess.Popen(
+            confinement.command(["-m", "grader.worker.zygote", str(self.listener.address), *modules], root, sandbox,
+                                init=True),
+            cwd=root, env=confinement.environment(root, sandbox), stdin=subprocess.PIPE, stdout=self.output,
+            stderr=subprocess.STDOUT, **confinement.process_options(),
+            **confinement.drop_privileges(sandbox == "bwrap"))
+        self.process.stdin.write(authkey.hex().encode() + b"\n")
+        self.process.stdin.close()
+        self.exits: dict[int, int] = {}  # a forked child's pid (as the zygote sees it) -> its exit code
+        self._forked: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self.connection = None
+        self.zygote_pid = None  # the zygote itself, inside the sandbox's processes
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        """Accept the zygote, wait for its ready, then sort its messages (no CPU while waiting)."""
+        try:
+            self.connection = self.listener.accept()
+            self.listener.close()
+            if protocol.receive(self.connection).get("ready") is not True:
+                return
+            self.zygote_pid = self._zygote()
+            self._ready.set()
+            while True:
+                message = protocol.receive(self.connection)
+                if "exited" in message:
+                    self.exits[int(message["exited"])] = int(message["code"])
+                elif "forked" in message:
+                    self._forked.put(int(message["forked"]))
+        except Exception:  # the zygote died or broke the protocol: no more forks
+            self._ready.set()
+
+    def _zygote(self) -> int:
+        """The zygote's own pid: the deepest process of its sandbox (bwrap, bwrap's init, Python)."""
+        import psutil
+
+        top = psutil.Process(self.process.pid)
+        tree = [top, *top.children(recursive=True)]
+        confinement.spare(process.pid for process in tree)
+        return next(process.pid for process in tree if not process.children())
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def new_scratch(self) -> Path:
+        """A new, empty scratch folder for one grading's worker, named so that no one can guess it."""
+        folder = self.root / f"worker-{secrets.token_hex(8)}"
+        folder.mkdir()
+        return folder
+
+    def clear_scratch(self) -> None:
+        """Remove every grading's scratch folder (between gradings: no worker is running)."""
+        for folder in self.root.glob("worker-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def fork(self, request: dict, output) -> ForkedProcess:
+        """A worker forked for `request` (see grader/worker/zygote.py), writing to `output`."""
+        if not self._ready.wait(START_ALLOWANCE) or self.zygote_pid is None or not self.alive():
+            raise ForkUnavailable("the zygote is not running")
+        with self._lock:
+            try:
+                protocol.send(self.connection, request)
+                send_handle(self.connection, output.fileno(), self.process.pid)
+                child = self._forked.get(timeout=FORK_WAIT)
+            except (OSError, queue.Empty) as error:
+                raise ForkUnavailable(f"the zygote did not fork: {error!r}") from None
+        return ForkedProcess(self, child)
+
+    def outer_pid(self, child: int) -> int | None:
+        """The pid, as the judge sees it, of the zygote's child `child` (as the zygote sees it):
+        the same without bubblewrap, another one inside bubblewrap's PID namespace."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.zygote_pid).children()
+        except psutil.Error:
+            return None
+        for process in children:
+            try:
+                with open(f"/proc/{process.pid}/status") as status:
+                    line = next(line for line in status if line.startswith("NSpid:"))
+            except (OSError, StopIteration):
+                continue
+            if int(line.split()[-1]) == child:
+                return process.pid
+        return None
+
+    def close(self) -> None:
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+        if self.connection is not None:
+            self.connection.close()
+        self.listener.close()
+        self.output.close()
+
+
+class ForkedProcess:
+    """A forked worker, as `subprocess.Popen` shows a process: `pid`, `poll()`, `wait()`."""
+
+    def __init__(self, server: ForkServer, child: int):
+        self.server, self.child = server, child
+        self.pid = server.outer_pid(child)
+
+    def poll(self) -> int | None:
+        code = self.server.exits.get(self.child)
+        if code is None and not self.server.alive():
+            return -int(signal.SIGKILL)  # it died with the zygote (its parent-death signal)
+        return code
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if end is not None and time.monotonic() >= end:
+                raise subprocess.TimeoutExpired("worker", timeout)
+            time.sleep(0.02)
+        return code
