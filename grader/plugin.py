@@ -188,9 +188,16 @@ class _Grading:
 
 
 def standby_modules(lesson: catalog.Lesson) -> tuple[str, ...]:
-    """What a standby judge and worker import while they wait: Keras (and so TensorFlow) for a
-    model lesson, NumPy for the others (never TensorFlow: lessons 1 and 4 promise that)."""
-    return ("keras",) if lesson.needs_tensorflow else ("numpy",)
+    """What a standby judge and worker import while they wait: what a cold grading imports
+    anyway. Keras (and so TensorFlow) for a model lesson; NumPy for the others, which promise
+    never to import TensorFlow unless the learner's code does."""
+    return ("keras",) if lesson.grading_imports_tensorflow else ("numpy",)
+
+
+def can_grade_again(lesson: catalog.Lesson) -> bool:
+    """Whether this judge can grade `lesson` again as a new one would: not when it had to import
+    TensorFlow for a lesson that needs none (the next report would say it was imported)."""
+    return lesson.grading_imports_tensorflow or "tensorflow" not in sys.modules
 
 
 def load_reference(lesson: catalog.Lesson):
@@ -311,7 +318,8 @@ def pytest_runtest_makereport(item, call):
 def pytest_sessionfinish(session):
     grading = _session
     if grading is not None:
-        grading.emit(event="finished", tensorflow_imported=grading.tensorflow_imported())
+        grading.emit(event="finished", tensorflow_imported=grading.tensorflow_imported(),
+                     again=_reused_channel is not None and can_grade_again(grading.lesson))
         if grading.supervisor is not None:
             grading.supervisor.close()
         confinement.kill_descendants()  # orphans the worker's processes left to this subreaper

@@ -43,6 +43,7 @@ class ChildRun:
     output_sample: bytes = b""
     out_of_time: bool = False  # stopped by the overall deadline, not by one check's limit
     standing_by: bool = False  # a standby judge is waiting for its go
+    again: bool = False  # the judge, which finished, can grade another file (grader/judge/reused.py)
 
 
 @dataclass
@@ -143,7 +144,7 @@ def accept(judge: Judge):
 def follow(judge: Judge, run: ChildRun, options: Options, deadline: float | None = None,
            keep: bool = False) -> ChildRun:
     """Read the judge's events into `run` until it finishes, dies or runs out of time; then
-    reap it (with everything it started), unless it finished and is to be `keep`t for another
+    reap it (with everything it started), unless it is to be `keep`t and can grade another
     grading (grader/judge/reused.py)."""
     connection, spawned, step_limit = judge.connection, judge.spawned, judge.step_limit
     step: tuple[str, float] | None = None
@@ -171,7 +172,7 @@ def follow(judge: Judge, run: ChildRun, options: Options, deadline: float | None
                 break
     finally:
         returncode = None
-        if not (keep and run.finished):
+        if not (keep and run.again):
             if connection is not None:
                 connection.close()
             judge.listener.close()
@@ -222,6 +223,7 @@ def _handle_event(event: dict, run: ChildRun, step):
     elif kind == "finished":
         run.finished = True
         run.tensorflow_imported = event.get("tensorflow_imported")
+        run.again = event.get("again") is True
     elif kind == "grader_error":
         run.grader_error = event.get("detail", "")
     return step

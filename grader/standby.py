@@ -124,8 +124,9 @@ class Standby:
         return follow(self.judge, self.run, self.options, deadline, keep=True)
 
     def again(self) -> bool:
-        """Stand by for another grading, if the judge ended the last one with its verdict; else False."""
-        if not (self.run.finished and self.gradings < REUSE_LIMIT and self.judge.process.poll() is None):
+        """Stand by for another grading, if the judge ended the last one with its verdict and can
+        grade again; else False."""
+        if not (self.run.again and self.gradings < REUSE_LIMIT and self.judge.process.poll() is None):
             return False
         self._stand_by()
         return True
@@ -143,14 +144,15 @@ class Standby:
 
 
 class Standbys:
-    """The standbys a grader keeps: at most `size` at a time, for the lessons it grades lately.
+    """The standbys a grader keeps: at most `size` at a time, for the lessons it grades lately,
+    and at most `per_lesson` (default: `size`) for one lesson and set of options.
 
     `take` gives a fresh standby for a lesson (one that is still warming, or a new one, when
     none is warm); `give_back` keeps its judge for another grading; `top_up` starts the next
     ones once a grading is done, so that they warm while the learner reads the report."""
 
-    def __init__(self, size: int = 1):
-        self.size = size
+    def __init__(self, size: int = 1, per_lesson: int | None = None):
+        self.size, self.per_lesson = size, per_lesson or size
         self._waiting: list[Standby] = []  # oldest first
         self._out: list[Standby] = []  # grading now, and given back after
         self._lock = threading.Lock()
@@ -178,21 +180,24 @@ class Standbys:
         with self._lock:
             self._out.remove(standby)
             kept = not self._closed and standby.fresh(sources_version()) and standby.again()
+            closing = [] if kept else [standby]
             if kept:
                 self._waiting.append(standby)
-        if not kept:
-            standby.close()
+                while len(self._waiting) > self.size:  # the oldest go: another lesson's, graded earlier
+                    closing.append(self._waiting.pop(0))
+        for old in closing:
+            old.close()
 
     def top_up(self, lesson: catalog.Lesson, options: Options) -> None:
-        """Start standbys for `lesson` until `size` wait or grade, giving up other lessons' oldest
-        first."""
+        """Start standbys for `lesson` until `per_lesson` wait or grade, giving up other lessons'
+        oldest first when `size` wait."""
         with self._lock:
             if self._closed:
                 return
             key = _key(lesson, options)
             count = sum(_key(s.lesson, s.options) == key for s in self._waiting + self._out)
             evicted = []
-            while count < self.size:
+            while count < self.per_lesson:
                 others = [s for s in self._waiting if _key(s.lesson, s.options) != key]
                 if len(self._waiting) >= self.size and others:
                     evicted.append(others[0])

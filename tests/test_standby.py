@@ -154,6 +154,27 @@ def test_watch_grades_a_save_with_the_standby_started_before_it(tmp_path, monkey
     assert not started[0].folder.exists()
 
 
+def test_a_judge_that_had_to_import_tensorflow_for_lesson4_is_not_reused(tmp_path):
+    """Lesson 8.4's grading never imports TensorFlow, unless the learner's code makes the judge
+    load a Keras model: the next grading then gets a new judge, and says TensorFlow was not
+    imported, as a cold grading would."""
+    lesson = catalog.BY_ID["lesson4"]
+    model = write_submission(tmp_path / "model", "lesson4", """
+        def relu(x):
+            import keras
+            return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        """)
+    with Standbys(size=1) as pool:
+        pool.top_up(lesson, options(lesson))
+        (old,) = pool._waiting
+        first = api.grade(lesson, model, standbys=pool)
+        assert first.tensorflow_imported is True
+        (new,) = pool._waiting
+        assert new is not old and old.judge.process.poll() is not None  # that judge ended
+        again = api.grade(lesson, write_submission(tmp_path / "honest", "lesson4"), standbys=pool)
+        assert again.status == "passed" and again.tensorflow_imported is False
+
+
 def test_a_reused_judge_starts_each_grading_as_a_new_process_would():
     """What the checks of one grading may change in the judge is put back before the next."""
     import warnings
