@@ -23,6 +23,21 @@ def write_submission(folder: Path, lesson_id: str, *overrides: str, base: str | 
     return folder
 
 
+def variant_grader(folder: Path, standbys=None):
+    """`run(lesson_id, *overrides, base=None, timeout=None, **confinement)`: grade the reference of
+    a lesson with some functions rewritten (see `write_submission`), in a new folder under
+    `folder`; the LessonResult. Cold, or by the warm judges of `standbys` (grader.standby)."""
+    from grader import api
+
+    counter = iter(range(1000))
+
+    def run(lesson_id, *overrides, base=None, timeout=None, **confinement):
+        submission = write_submission(folder / f"submission{next(counter)}", lesson_id, *overrides, base=base)
+        return api.grade(lesson_id, submission, timeout=timeout, standbys=standbys, **confinement)
+
+    return run
+
+
 def tree_snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to prove grading changed nothing."""
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}

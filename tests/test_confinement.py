@@ -20,8 +20,7 @@ from grader import api, batch, catalog, integrity
 from grader.judge import confinement
 from grader.messages import common
 from grader.results import CheckResult, LessonResult
-from grader.standby import Standbys
-from tests.submissions import write_submission
+from tests.submissions import variant_grader, write_submission
 
 BWRAP = confinement.bwrap_works()
 needs_bwrap = pytest.mark.skipif(not BWRAP, reason="bubblewrap does not work on this machine")
@@ -31,24 +30,10 @@ WRONG_RELU = """
     """
 
 
-@pytest.fixture(scope="module")
-def warm_judges():
-    with Standbys(size=4) as pool:  # lessons 1, 3 and 4, and a memory limit of their own
-        yield pool
-
-
 @pytest.fixture(params=["cold", "warm"])
 def grade_variant(request, tmp_path, warm_judges):
-    """Grade the reference of a lesson with some functions rewritten (as tests/conftest.py's),
-    cold or by the warm judges that graded the attacks before this one."""
-    counter = iter(range(1000))
-    standbys = warm_judges if request.param == "warm" else None
-
-    def run(lesson_id, *overrides, base=None, timeout=None, **confinement):
-        folder = write_submission(tmp_path / f"submission{next(counter)}", lesson_id, *overrides, base=base)
-        return api.grade(lesson_id, folder, timeout=timeout, standbys=standbys, **confinement)
-
-    return run
+    """Each attack graded cold, and by the warm judges that graded the attacks before it."""
+    return variant_grader(tmp_path, warm_judges if request.param == "warm" else None)
 
 
 def statuses(result, prefix):

@@ -1,5 +1,6 @@
 """Learner code that crashes, hangs, exits, floods or cheats fails its checks, never passes
-them, never stops the grader from reporting, and never changes the graded folder."""
+them, never stops the grader from reporting, and never changes the graded folder: graded
+cold, and by warm judges (grader/judge/reused.py) that graded the attacks before it."""
 
 import json
 import subprocess
@@ -12,7 +13,14 @@ import pytest
 from grader import catalog
 from grader.api import grade
 from grader.messages import common
-from tests.submissions import tree_snapshot, write_submission
+from tests.submissions import tree_snapshot, variant_grader, write_submission
+
+
+
+@pytest.fixture(params=["cold", "warm"])
+def grade_variant(request, tmp_path, warm_judges):
+    return variant_grader(tmp_path, warm_judges if request.param == "warm" else None)
+
 
 SORTED_CLASSES = """
     def list_classes(data_dir):
