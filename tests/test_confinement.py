@@ -321,7 +321,7 @@ def test_an_exit_or_a_hang_inside_a_checks_except_exception_keeps_its_outcome(gr
 def test_a_worker_that_cannot_start_is_the_machines_problem_not_the_learners(monkeypatch, tmp_path):
     from grader.judge import supervisor
 
-    monkeypatch.setattr(confinement, "command", lambda arguments, scratch, sandbox: [str(tmp_path / "no-python")])
+    monkeypatch.setattr(confinement, "command", lambda arguments, scratch, sandbox, init=False: [str(tmp_path / "no-python")])
     settings = supervisor.Settings(tmp_path / "lesson1.py", "student", tmp_path, tmp_path / "out.log", "none", 5, 1)
     with pytest.raises(supervisor.WorkerFailure) as raised:
         supervisor.start_worker(settings)

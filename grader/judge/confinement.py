@@ -130,6 +130,24 @@ def environment(scratch: Path, sandbox: str) -> dict[str, str]:
     return env
 
 
+def start(arguments: list[str], scratch: Path, sandbox: str, output, authkey: bytes,
+          init: bool = False) -> subprocess.Popen:
+    """Start `python arguments...` confined by `sandbox` in `scratch` (a worker, or the zygote
+    that forks them: `init`, see `command`), its output to the file `output`, and hand it the
+    key of its channel on stdin, where no other process can read it."""
+    process = subprocess.Popen(
+        command(arguments, scratch, sandbox, init), cwd=scratch, env=environment(scratch, sandbox),
+        stdin=subprocess.PIPE, stdout=output, stderr=subprocess.STDOUT, **process_options(),
+        **drop_privileges(sandbox == "bwrap"),
+    )
+    try:
+        process.stdin.write(authkey.hex().encode() + b"\n")
+        process.stdin.close()
+    except OSError:  # it died at once: its channel says how
+        pass
+    return process
+
+
 def process_options() -> dict:
     """Popen options that give the worker its own session (POSIX) or process group (Windows)."""
     if os.name == "posix":

@@ -54,14 +54,8 @@ class ForkServer:
         confinement.share_with_worker(root, root, sandbox)
         self.listener, authkey = protocol.listen(root)
         self.output = open(root / "zygote-output.log", "ab")
-        self.process = subprocess.Popen(
-            confinement.command(["-m", "grader.worker.zygote", str(self.listener.address), *modules], root, sandbox,
-                                init=True),
-            cwd=root, env=confinement.environment(root, sandbox), stdin=subprocess.PIPE, stdout=self.output,
-            stderr=subprocess.STDOUT, **confinement.process_options(),
-            **confinement.drop_privileges(sandbox == "bwrap"))
-        self.process.stdin.write(authkey.hex().encode() + b"\n")
-        self.process.stdin.close()
+        self.process = confinement.start(["-m", "grader.worker.zygote", str(self.listener.address), *modules],
+                                         root, sandbox, self.output, authkey, init=True)
         self.exits: dict[int, int] = {}  # a forked child's pid (as the zygote sees it) -> its exit code
         self._forked: queue.Queue = queue.Queue()
         self._lock = threading.Lock()

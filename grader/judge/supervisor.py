@@ -65,7 +65,8 @@ class Worker:
         self.output = open(settings.output, "ab")
         self.forked = False
         try:
-            self.process = self._fork() or self._spawn(arguments)
+            self.process = self._fork() or confinement.start(arguments, settings.scratch, settings.sandbox,
+                                                             self.output, self.authkey)
         except OSError:
             self.listener.close()
             self.output.close()
@@ -96,20 +97,6 @@ class Worker:
         except ForkUnavailable:
             return None
         self.forked = True
-        return process
-
-    def _spawn(self, arguments: list[str]) -> subprocess.Popen:
-        process = subprocess.Popen(
-            confinement.command(arguments, self.settings.scratch, self.settings.sandbox), cwd=self.settings.scratch,
-            env=confinement.environment(self.settings.scratch, self.settings.sandbox), stdin=subprocess.PIPE,
-            stdout=self.output, stderr=subprocess.STDOUT, **confinement.process_options(),
-            **confinement.drop_privileges(self.settings.sandbox == "bwrap"),
-        )
-        try:
-            process.stdin.write(self.authkey.hex().encode() + b"\n")
-            process.stdin.close()
-        except OSError:  # it died at once: connect() says how
-            pass
         return process
 
     def _accept(self) -> None:
