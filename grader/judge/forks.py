@@ -61,7 +61,7 @@ class ForkServer:
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self.connection = None
-        self.zygote_pid = None  # the zygote itself, inside the sandbox's processes
+        self.forking = False  # the zygote said ready, and its processes are spared
         threading.Thread(target=self._listen, daemon=True).start()
 
     def _listen(self) -> None:
@@ -71,7 +71,8 @@ class ForkServer:
             self.listener.close()
             if protocol.receive(self.connection).get("ready") is not True:
                 return
-            self.zygote_pid = self._zygote()
+            self._spare_sandbox()
+            self.forking = True
             self._ready.set()
             while True:
                 message = protocol.receive(self.connection)
@@ -82,14 +83,13 @@ class ForkServer:
         except Exception:  # the zygote died or broke the protocol: no more forks
             self._ready.set()
 
-    def _zygote(self) -> int:
-        """The zygote's own pid: the deepest process of its sandbox (bwrap, bwrap's init, Python)."""
+    def _spare_sandbox(self) -> None:
+        """Keep the zygote and its sandbox (bwrap, and the zygote inside) out of every grading's
+        kill: they are all this process tree holds before the first fork."""
         import psutil
 
         top = psutil.Process(self.process.pid)
-        tree = [top, *top.children(recursive=True)]
-        confinement.spare(process.pid for process in tree)
-        return next(process.pid for process in tree if not process.children())
+        confinement.spare(process.pid for process in [top, *top.children(recursive=True)])
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -107,7 +107,7 @@ class ForkServer:
 
     def fork(self, request: dict, output) -> ForkedProcess:
         """A worker forked for `request` (see grader/worker/zygote.py), writing to `output`."""
-        if not self._ready.wait(START_ALLOWANCE) or self.zygote_pid is None or not self.alive():
+        if not self._ready.wait(START_ALLOWANCE) or not self.forking or not self.alive():
             raise ForkUnavailable("the zygote is not running")
         with self._lock:
             try:
@@ -117,25 +117,6 @@ class ForkServer:
             except (OSError, queue.Empty) as error:
                 raise ForkUnavailable(f"the zygote did not fork: {error!r}") from None
         return ForkedProcess(self, child)
-
-    def outer_pid(self, child: int) -> int | None:
-        """The pid, as the judge sees it, of the zygote's child `child` (as the zygote sees it):
-        the same without bubblewrap, another one inside bubblewrap's PID namespace."""
-        import psutil
-
-        try:
-            children = psutil.Process(self.zygote_pid).children()
-        except psutil.Error:
-            return None
-        for process in children:
-            try:
-                with open(f"/proc/{process.pid}/status") as status:
-                    line = next(line for line in status if line.startswith("NSpid:"))
-            except (OSError, StopIteration):
-                continue
-            if int(line.split()[-1]) == child:
-                return process.pid
-        return None
 
     def close(self) -> None:
         if self.alive():
@@ -148,11 +129,11 @@ class ForkServer:
 
 
 class ForkedProcess:
-    """A forked worker, as `subprocess.Popen` shows a process: `pid`, `poll()`, `wait()`."""
+    """A forked worker, as the judge's supervisor uses a `subprocess.Popen`: `poll()`, `wait()`.
+    (It finds the worker's processes as the judge's descendants, not by pid.)"""
 
     def __init__(self, server: ForkServer, child: int):
-        self.server, self.child = server, child
-        self.pid = server.outer_pid(child)
+        self.server, self.child = server, child  # `child`: its pid as the zygote sees it
 
     def poll(self) -> int | None:
         code = self.server.exits.get(self.child)
