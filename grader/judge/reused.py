@@ -33,7 +33,7 @@ import warnings
 from multiprocessing.connection import Client
 from pathlib import Path
 
-from grader import catalog, protocol
+from grader import catalog, preload, protocol
 from grader.judge import confinement
 from grader.parent import die_with_parent
 
@@ -101,8 +101,7 @@ def main(argv: list[str]) -> None:
     lesson = catalog.BY_ID[lesson_id]
     options = Options(float(timeout), sandbox, float(memory_limit))
     forks = start_forks(lesson, sandbox)  # its imports overlap the judge's
-    for name in plugin.standby_modules(lesson):
-        __import__(name)
+    preload.import_and_freeze(plugin.standby_modules(lesson))
     baseline = Baseline()
     while True:
         if forks is not None and not forks.alive():  # a learner's code killed it: start another

@@ -81,10 +81,10 @@ def preload(modules: list[str]) -> None:
     out), so that loading the file costs only its own code. Nothing is built or run: the
     learner's code finds Keras as a cold import leaves it."""
     from course.quiet_tensorflow import silence_tensorflow_startup
+    from grader.preload import import_and_freeze
 
     silence_tensorflow_startup()
-    for name in modules:
-        __import__(name)
+    import_and_freeze(modules)
 
 
 def told_to_load(connection) -> bool:
