@@ -53,8 +53,8 @@ def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None
     display = display_path(original)
     notes = [chosen.reason] if chosen.reason else []
     problem = unreadable(original, display)
-    timeout = timeout or lesson.check_timeout
-    options = Options(timeout, sandbox, memory_limit)
+    options = grading_options(lesson, timeout, sandbox, memory_limit)
+    timeout = options.timeout
     standby = standbys.take(lesson, options) if standbys is not None else None
     with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
         try:
@@ -72,6 +72,13 @@ def grade(lesson: catalog.Lesson | str, submission_dir: Path | str | None = None
     if standbys is not None and not result.tampered:  # a standby would import the altered files
         standbys.top_up(lesson, options)
     return result
+
+
+def grading_options(lesson: catalog.Lesson, timeout: float | None = None, sandbox: str = "auto",
+                    memory_limit: float = DEFAULT_MEMORY_LIMIT) -> Options:
+    """The options `grade` grades `lesson` with, given its arguments: what a standby started
+    ahead of time for it must have been started with (`Standbys.top_up`)."""
+    return Options(timeout or lesson.check_timeout, confinement.resolve(sandbox), memory_limit)
 
 
 def void_if_tampered(result: LessonResult, files: list[str]) -> None:

@@ -115,7 +115,7 @@ def load_previous(details: Path) -> dict[str, dict]:
 def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs: int | None = None,
               time_limit: float = 900.0, timeout: float | None = None, gradescope_dir: Path | None = None,
               show=print, sandbox: str = "auto", memory_limit: float = api.DEFAULT_MEMORY_LIMIT,
-              standby: bool = True) -> dict[str, dict]:
+              standby: bool = True, standbys: Standbys | None = None) -> dict[str, dict]:
     """Grade every student folder in `root`. A student whose grading changed the grader's or
     the reference's files (possible without bubblewrap) is not recorded, and the run stops
     with `BatchError` before grading anyone else.
@@ -138,8 +138,11 @@ def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs
         write_atomically(json_path, json.dumps({"students": students}, indent=1))
         write_atomically(csv_path, csv_text(students))
 
-    with Standbys(size=jobs) if standby else contextlib.nullcontext() as standbys, \
-            ThreadPoolExecutor(max_workers=jobs) as pool:
+    if standbys is not None:
+        pool_context = contextlib.nullcontext(standbys)
+    else:
+        pool_context = Standbys(size=jobs) if standby else contextlib.nullcontext()
+    with pool_context as standbys, ThreadPoolExecutor(max_workers=jobs) as pool:
         confinement = {"sandbox": sandbox, "memory_limit": memory_limit}
         futures = {pool.submit(grade_student, folder, time_limit, timeout, confinement, standbys): folder
                    for folder in todo}

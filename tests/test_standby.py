@@ -19,7 +19,6 @@ from grader import api, catalog
 from grader.judge import confinement, forks
 from grader import standby as standby_module
 from grader.batch import run_batch
-from grader.runner import Options
 from grader.standby import Standby, Standbys, sources_version
 from grader.watch import watch
 from tests import test_corpus_lesson8 as corpus
@@ -33,10 +32,6 @@ def wait_until(condition, seconds=300.0):
     while not condition():
         assert time.monotonic() < end, "timed out"
         time.sleep(0.1)
-
-
-def options(lesson):
-    return Options(lesson.check_timeout, confinement.resolve("auto"), api.DEFAULT_MEMORY_LIMIT)
 
 
 def alive(processes):
@@ -90,7 +85,7 @@ def test_every_corpus_case_of_lesson8_grades_the_same_warm_and_cold(tmp_path, mo
 
 def test_an_idle_standby_uses_no_cpu_and_closing_it_leaves_nothing():
     lesson = catalog.BY_ID["lesson5"]
-    standby = Standby(lesson, options(lesson))
+    standby = Standby(lesson, api.grading_options(lesson))
     try:
         wait_until(standby.ready)
         judge = psutil.Process(standby.judge.process.pid)
@@ -164,15 +159,42 @@ def test_a_judge_that_had_to_import_tensorflow_for_lesson4_is_not_reused(tmp_pat
             import keras
             return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
         """)
+    slow = 120.0  # seconds per check: the learner's function imports Keras (8 s here when idle)
     with Standbys(size=1) as pool:
-        pool.top_up(lesson, options(lesson))
+        pool.top_up(lesson, api.grading_options(lesson, timeout=slow))
         (old,) = pool._waiting
-        first = api.grade(lesson, model, standbys=pool)
+        first = api.grade(lesson, model, standbys=pool, timeout=slow)
         assert first.tensorflow_imported is True
         (new,) = pool._waiting
         assert new is not old and old.judge.process.poll() is not None  # that judge ended
-        again = api.grade(lesson, write_submission(tmp_path / "honest", "lesson4"), standbys=pool)
+        again = api.grade(lesson, write_submission(tmp_path / "honest", "lesson4"), standbys=pool, timeout=slow)
         assert again.status == "passed" and again.tensorflow_imported is False
+
+
+def test_a_batch_given_a_pool_grades_with_its_warm_judges_and_leaves_it_open(tmp_path):
+    """run_batch(standbys=pool): the class is graded by the pool's judges, started before the
+    batch, and the pool still stands by after it (for the next class graded from the program)."""
+    for name in ("ada", "bo", "cy"):
+        write_submission(tmp_path / "class" / name, "lesson1")
+    with Standbys(size=1) as pool:
+        pool.top_up(LESSON1, api.grading_options(LESSON1))
+        (judge,) = pool._waiting
+        graded = run_batch(tmp_path / "class", tmp_path / "grades.csv", jobs=1, show=lambda _: None,
+                           standbys=pool)
+        assert sorted(graded) == ["ada", "bo", "cy"]
+        assert all(doc["status"] == "passed" for record in graded.values() for doc in record["lessons"])
+        assert pool._waiting == [judge] and judge.gradings == 4  # 3 students, and standing by for a 4th
+        assert judge.judge.process.poll() is None
+
+
+def test_a_warm_process_imports_with_the_collector_paused_then_freezes_what_it_imported():
+    """grader.preload: what the imports made is out of every later collection's walk, and the
+    collector runs again after (a reused judge's garbage is still collected)."""
+    code = ("import gc; from grader.preload import import_and_freeze; before = gc.get_freeze_count(); "
+            "import_and_freeze(['numpy']); print(before, gc.get_freeze_count() > 10000, gc.isenabled(), "
+            "'numpy' in __import__('sys').modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=catalog.PROJECT_ROOT)
+    assert done.stdout.split() == ["0", "True", "True", "True"], done.stderr
 
 
 def test_a_reused_judge_starts_each_grading_as_a_new_process_would():
@@ -220,7 +242,7 @@ def test_a_forked_worker_cannot_signal_the_zygote(tmp_path):
         """)
     cold = api.grade(LESSON1, killer)
     with Standbys(size=1) as pool:
-        pool.top_up(LESSON1, options(LESSON1))
+        pool.top_up(LESSON1, api.grading_options(LESSON1))
         (judge,) = pool._waiting
         wait_until(judge.ready)
 
@@ -238,7 +260,7 @@ def test_a_forked_worker_cannot_signal_the_zygote(tmp_path):
 
 def test_a_standby_is_replaced_when_the_grader_or_the_reference_changes(monkeypatch):
     with Standbys(size=1) as pool:
-        pool.top_up(LESSON1, options(LESSON1))
+        pool.top_up(LESSON1, api.grading_options(LESSON1))
         (old,) = pool._waiting
         monkeypatch.setattr(standby_module, "sources_version", lambda: ("edited",))
         monkeypatch.setattr(pool, "_looked", 0.0)
@@ -247,7 +269,7 @@ def test_a_standby_is_replaced_when_the_grader_or_the_reference_changes(monkeypa
         assert new is not old and old.judge.process.poll() is not None
         assert new.sources == ("edited",)
         monkeypatch.setattr(standby_module, "sources_version", lambda: ("edited again",))
-        taken = pool.take(LESSON1, options(LESSON1))  # one started before a change is never used
+        taken = pool.take(LESSON1, api.grading_options(LESSON1))  # one started before a change is never used
         try:
             assert taken is not new and new.judge.process.poll() is not None
         finally:
