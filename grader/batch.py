@@ -122,7 +122,10 @@ def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs
 
     With `standby`, a pool of standby gradings (grader/standby.py), one per job, keeps judges
     and workers warm, so that each student's grading starts without its imports (TensorFlow
-    for a model lesson). `standby=False` grades every student cold: the same results."""
+    for a model lesson). `standby=False` grades every student cold: the same results.
+    `standbys` is a pool to use instead of a new one (then `standby` does not matter), left
+    open after: for several classes graded from one program, whose judges then import their
+    lesson once for all of them."""
     folders, ignored = student_folders(root)
     if ignored:
         show(common.BATCH_IGNORED.format(names=", ".join(ignored)))
