@@ -181,13 +181,15 @@ def main() -> None:
         ratio = batch / ideal
         verdict = ("ok" if ratio <= 1.2 else "SLOW") if warm else "(start-up included)"
         print(f"batch {how}: {batch:.2f} s; {ratio:.2f}x the ideal (target <= 1.2x) {verdict}; load {load()}")
-        first, rest = each[-cores:], each[:-cores]  # each job's first student waits for its judge's start
-        if rest and not warm:
+        # From a cold start each job's first student waits for its judge's start; warm, none does.
+        first, rest = ([], each) if warm else (each[-cores:], each[:-cores])
+        if first:
             print(f"  where each job's first student took {', '.join(f'{t:.1f}' for t in first)} s (its judge "
                   f"and zygote importing TensorFlow)")
         if rest:
-            print(f"  students after each job's first: {statistics.median(rest):.2f} s each (median), "
-                  f"{statistics.median(rest) / one:.2f}x one warm grading")
+            who = "every student" if warm else "students after each job's first"
+            print(f"  {who}: "
+                  f"{statistics.median(rest):.2f} s each (median), {statistics.median(rest) / one:.2f}x one warm grading")
 
 
 if __name__ == "__main__":
