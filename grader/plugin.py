@@ -267,7 +267,9 @@ def pytest_runtestloop(session):
     # imports the learner's file, overlaps the two processes' imports.
     grading.reference = load_reference(grading.lesson)
     grading.emit(event="start", nodeid=IMPORT_STEP)
-    printed = grading.output_size()
+    # A cold worker imports the learner's file as soon as it starts, maybe before this line:
+    # all its output is the import's. A standby imports only when told, in import_student.
+    printed = grading.output_size() if grading.standby else 0
     ended = grading.import_student()
     printed = grading.output_size() - printed
     if printed > OUTPUT_LIMIT and ended["status"] != "timeout":
