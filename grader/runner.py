@@ -276,9 +276,7 @@ def grading_folders(root: Path, lesson: catalog.Lesson, sandbox: str) -> tuple[P
     copy.parent.mkdir()
     workdir = root / "work"
     workdir.mkdir()
-    if confinement.drop_privileges(sandbox == "bwrap"):  # the worker's user must read the copy
-        for folder in (root, copy.parent, workdir):
-            folder.chmod(0o755)
+    confinement.open_to_worker(sandbox, root, copy.parent, workdir)  # the worker's user reads the copy
     return copy, workdir
 
 

@@ -32,6 +32,7 @@ from dataclasses import astuple
 from pathlib import Path
 
 from grader import catalog, integrity, protocol
+from grader.judge import confinement
 from grader.runner import (START_ALLOWANCE, ChildRun, Options, _handle_event, _kill, _reap, accept, follow,
                            grading_folders, spawn_judge)
 
@@ -64,6 +65,7 @@ class Standby:
         self.lesson, self.options = lesson, options
         self.sources = sources_version()
         self.folder = Path(tempfile.mkdtemp(prefix="grader-"))
+        confinement.open_to_worker(options.sandbox, self.folder)  # its zygote's folder is inside
         self.gradings = 0
         listener, key = protocol.listen(self.folder)
         command = [sys.executable, "-m", "grader.judge.reused", lesson.id, str(listener.address),

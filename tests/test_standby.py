@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import psutil
@@ -256,6 +257,28 @@ def test_a_forked_worker_cannot_signal_the_zygote(tmp_path):
         assert check_table(warm) == check_table(cold)
         wait_until(judge.ready)
         assert zygote() == before and len(before) == 1
+
+
+@pytest.mark.skipif(not forks.available(), reason="forks (Linux)")
+def test_a_zygote_that_dies_before_it_connects_is_given_up_at_once(tmp_path, monkeypatch):
+    """Then the judge starts its worker the usual way, rather than wait out the zygote's
+    start-up allowance (which is ample: TensorFlow's import on a loaded machine)."""
+    monkeypatch.setattr(forks, "START_ALLOWANCE", 3600.0)
+    monkeypatch.setattr(confinement, "command", lambda *args, **kwargs: [sys.executable, "-c", "raise SystemExit(3)"])
+    monkeypatch.setattr(confinement, "drop_privileges", lambda bwrap: {})  # as root, too: this one runs no learner code
+    server = forks.ForkServer(tmp_path / "workers", "none", ())
+    raised = []
+
+    def fork():
+        with open(tmp_path / "output.log", "ab") as output, pytest.raises(forks.ForkUnavailable) as error:
+            server.fork({}, output)
+        raised.append(error.value)
+
+    attempt = threading.Thread(target=fork, daemon=True)
+    attempt.start()
+    attempt.join(120)  # far below the allowance: only a wait that notices the death ends in time
+    server.close()
+    assert not attempt.is_alive() and raised, "fork() still waits for a zygote that has died"
 
 
 def test_a_standby_is_replaced_when_the_grader_or_the_reference_changes(monkeypatch):

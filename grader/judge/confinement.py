@@ -94,6 +94,14 @@ def drop_privileges(bwrap: bool) -> dict:
     return {"user": UNPRIVILEGED_USER, "group": pwd.getpwnam(UNPRIVILEGED_USER).pw_gid}
 
 
+def open_to_worker(sandbox: str, *folders: Path) -> None:
+    """When the worker runs as another user: let it list and read `folders` (not write them),
+    as it must to reach its own folders inside them."""
+    if drop_privileges(sandbox == "bwrap"):
+        for folder in folders:
+            folder.chmod(0o755)
+
+
 def share_with_worker(scratch: Path, readable: Path, sandbox: str) -> None:
     """When the worker runs as another user: give it `scratch`, and let it read the files
     under `readable` (the checks' temporary folders, which pytest makes private)."""
@@ -105,6 +113,18 @@ def share_with_worker(scratch: Path, readable: Path, sandbox: str) -> None:
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
+
+
+def listen_for_worker(folder: Path, sandbox: str):
+    """`protocol.listen` in `folder`, for a worker (or zygote) confined by `sandbox`: when it
+    runs as another user, that user is given the socket too (connecting needs write access)."""
+    from grader import protocol
+
+    listener, authkey = protocol.listen(folder)
+    user = drop_privileges(sandbox == "bwrap")
+    if user and isinstance(listener.address, str):
+        os.chown(listener.address, _uid(user["user"]), user["group"])
+    return listener, authkey
 
 
 def _uid(name: str) -> int:

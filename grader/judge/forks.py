@@ -52,7 +52,7 @@ class ForkServer:
         self.root, self.sandbox = root, sandbox
         root.mkdir(exist_ok=True)
         confinement.share_with_worker(root, root, sandbox)
-        self.listener, authkey = protocol.listen(root)
+        self.listener, authkey = confinement.listen_for_worker(root, sandbox)
         self.output = open(root / "zygote-output.log", "ab")
         self.process = confinement.start(["-m", "grader.worker.zygote", str(self.listener.address), *modules],
                                          root, sandbox, self.output, authkey, init=True)
@@ -105,9 +105,17 @@ class ForkServer:
         for folder in self.root.glob("worker-*"):
             shutil.rmtree(folder, ignore_errors=True)
 
+    def _wait_ready(self) -> bool:
+        """Wait for the zygote's ready; False as soon as it dies without one (it may never connect)."""
+        end = time.monotonic() + START_ALLOWANCE
+        while not self._ready.wait(0.05):
+            if not self.alive() or time.monotonic() >= end:
+                return False
+        return True
+
     def fork(self, request: dict, output) -> ForkedProcess:
         """A worker forked for `request` (see grader/worker/zygote.py), writing to `output`."""
-        if not self._ready.wait(START_ALLOWANCE) or not self.forking or not self.alive():
+        if not self._wait_ready() or not self.forking or not self.alive():
             raise ForkUnavailable("the zygote is not running")
         with self._lock:
             try:

@@ -56,7 +56,7 @@ class Worker:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.listener, self.authkey = protocol.listen(settings.scratch)
+        self.listener, self.authkey = confinement.listen_for_worker(settings.scratch, settings.sandbox)
         arguments = ["-m", "grader.worker", str(self.listener.address),
                      "AF_PIPE" if os.name == "nt" else "AF_UNIX", str(settings.submission),
                      settings.module_name, str(catalog.SOLUTIONS_DIR)]
