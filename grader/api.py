@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from course.quiet_tensorflow import without_startup_noise
 from grader import catalog, integrity, notebooks, submissions
 from grader.judge import confinement
 from grader.messages import common
@@ -146,7 +147,8 @@ def assemble(lesson: catalog.Lesson, display: str, runs, file_exists: bool, time
         import_outcome = problem
     if grader_error is not None or checks is None:
         detail = grader_error or "no checks were collected"
-        tail = runs[-1].output_sample.decode(errors="replace").strip().splitlines()[-5:]
+        printed = without_startup_noise(runs[-1].output_sample.decode(errors="replace"))
+        tail = printed.strip().splitlines()[-5:]
         import_outcome = outcome("error", common.GRADER_ERROR, detail=" / ".join([detail[-500:], *tail]))
         checks = checks or [{"nodeid": "grader", "name": "the grader runs"}]
     broken = import_outcome is None or import_outcome["status"] != "passed"

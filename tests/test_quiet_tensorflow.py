@@ -51,3 +51,16 @@ def test_the_hook_filters_what_the_import_writes_to_file_descriptor_2(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == "loaded True\n"
     assert done.stderr == KEPT + "after the import\n"
+
+
+def test_a_grader_error_quotes_the_judges_output_without_the_startup_log():
+    """The message the learner reads when the grader itself fails ends with what the judge
+    printed last: its error, not TensorFlow's start-up lines."""
+    from grader.api import assemble
+    from grader.runner import ChildRun
+
+    run = ChildRun(grader_error="the checks did not connect to the grader",
+                   output_sample=(STARTUP_LOG + "ImportError: cannot import name 'x'\n" + STARTUP_LOG).encode())
+    (check,) = assemble(catalog.BY_ID["lesson5"], "lesson5_transfer_learning.py", [run], True, 10.0).tests
+    assert check.status == "error" and "ImportError: cannot import name 'x'" in check.message
+    assert not any(line in check.message for line in STARTUP_LOG.splitlines()), check.message
