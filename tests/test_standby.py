@@ -259,6 +259,41 @@ def test_a_forked_worker_cannot_signal_the_zygote(tmp_path):
         assert zygote() == before and len(before) == 1
 
 
+def test_without_forks_as_on_macos_and_windows_each_grading_gets_a_new_warm_worker(tmp_path, monkeypatch):
+    """Where a judge cannot fork its workers, each standby worker is a new process that imports
+    the lesson's modules before the learner saves. The verdicts are the cold ones, and no
+    worker grades twice."""
+    (tmp_path / "sitecustomize.py").write_text(  # the judge's own forks.available(), as on macOS
+        "import grader.judge.forks\ngrader.judge.forks.available = lambda: False\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    submissions = [
+        write_submission(tmp_path / "reference", "lesson1"),
+        write_submission(tmp_path / "unsorted", "lesson1", """
+            def list_classes(data_dir):
+                from pathlib import Path
+                return [p.name for p in Path(data_dir, "train").iterdir() if p.is_dir()][::-1]
+            """),
+        write_submission(tmp_path / "exits", "lesson1", "import os\nos._exit(3)\n"),
+        write_submission(tmp_path / "kills-its-parent", "lesson1", """
+            import os, signal
+            os.kill(os.getppid(), signal.SIGKILL)
+            """),
+    ]
+    workers = []
+    with Standbys(size=1) as pool:
+        pool.top_up(LESSON1, api.grading_options(LESSON1))
+        (judge,) = pool._waiting
+        for submission in submissions:
+            wait_until(judge.ready)
+            tree = psutil.Process(judge.judge.process.pid).children(recursive=True)
+            assert not any("grader.worker.zygote" in p.cmdline() for p in tree)
+            workers += [p.pid for p in tree if p.name().startswith("python") and "--standby" in p.cmdline()]
+            warm = api.grade(LESSON1, submission, standbys=pool)
+            assert check_table(warm) == check_table(api.grade(LESSON1, submission)), submission.name
+        assert pool._waiting == [judge] and judge.gradings == len(submissions) + 1
+    assert len(workers) == len(set(workers)) == len(submissions)
+
+
 @pytest.mark.skipif(not forks.available(), reason="forks (Linux)")
 def test_a_zygote_that_dies_before_it_connects_is_given_up_at_once(tmp_path, monkeypatch):
     """Then the judge starts its worker the usual way, rather than wait out the zygote's
