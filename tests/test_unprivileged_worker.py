@@ -102,6 +102,12 @@ def test_as_root_without_bubblewrap_the_reference_passes_and_the_stub_is_not_sta
     assert set(statuses(stub)) == {"not_started"}, stub
 
 
+def test_as_root_without_bubblewrap_a_model_lesson_passes(python_for_nobody):
+    """`nobody` imports TensorFlow, and reads the ImageNet weights the checks use."""
+    reference = grade(python_for_nobody, "lesson5", "--solutions")
+    assert set(statuses(reference)) == {"passed"}, reference
+
+
 def test_as_nobody_the_learners_code_can_neither_write_roots_files_nor_signal_the_judge(python_for_nobody,
                                                                                           guarded):
     submission, target = guarded
