@@ -9,7 +9,7 @@ Targets (issue 15):
 - a batch of --students copies of lesson 5 on this machine's cores: at most 1.2x the ideal
   of students x (one warm grading) / cores.
 
-A save is a real write of the file, seen by watch's own polling; the report is the moment
+A save is a real write of the file, seen by watch's own file watcher; the report is the moment
 watch shows it. One warm grading is `api.grade` with a warm standby (no save to notice).
 The machine's load average is printed: on a shared machine every figure moves with it.
 """

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from grader import api, catalog, report, submissions
 from grader.messages import common
 from grader.results import LessonResult
 from grader.standby import Standbys
+
+IDLE_EVERY = 1.0  # seconds between calls of `idle` (the standbys' look at the sources) without a save
 
 
 def file_version(path: Path):
@@ -30,23 +31,27 @@ def file_version(path: Path):
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def saves(path: Path, poll: float = 0.1, settle: float = 0.1,
-          idle: Callable[[], None] = lambda: None) -> Iterator[None]:
-    """Yield once now, then once per save. A save counts when the file has stopped changing
-    for `settle` seconds, so an editor's half-written file is not graded mid-write. `idle` is
-    called at every look while nothing changed."""
+def saves(path: Path, settle: float = 0.05, idle: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Yield once now, then once per save, as the operating system reports changes (watchfiles:
+    inotify, FSEvents, ReadDirectoryChangesW; polling on WSL), so that waiting costs no CPU. A
+    save counts when the file has stopped changing for `settle` seconds, so an editor's
+    half-written file is not graded mid-write. The folder is watched, not the file, so that an
+    editor's save by renaming a new file over the old one counts too. `idle` is called every
+    IDLE_EVERY seconds while nothing changes, and after every change."""
+    import watchfiles  # here: only watch needs it, and its import costs 40 ms
+
+    graded = file_version(path)
     yield
-    seen = file_version(path)
-    while True:
-        time.sleep(poll)
+    # The watcher starts after the first grading; a save made during it is found on its first
+    # look (at most IDLE_EVERY later), and later saves queue up while a grading runs.
+    for _ in watchfiles.watch(path.parent, watch_filter=lambda change, name: Path(name).name == path.name,
+                              step=round(settle * 1000), rust_timeout=round(IDLE_EVERY * 1000),
+                              yield_on_timeout=True, recursive=False):
         idle()
         current = file_version(path)
-        if current == seen:
+        if current == graded:  # a timeout, or a write that left the file as it was graded
             continue
-        time.sleep(settle)
-        if file_version(path) != current:
-            continue  # still being written: look again on the next poll
-        seen = current
+        graded = current
         yield
 
 

@@ -1,5 +1,6 @@
 """Hints, watch mode and the notebook round trip: the student's loop around the grader."""
 
+import os
 import queue
 import threading
 import time
@@ -80,7 +81,7 @@ def test_changes_lists_only_what_changed(tmp_path):
 def test_saves_waits_until_the_file_stops_changing(tmp_path):
     path = tmp_path / "lesson.py"
     path.write_text("a")
-    ticks = saves(path, poll=0.05, settle=0.2)
+    ticks = saves(path, settle=0.2)
     next(ticks)
     got = queue.Queue()
     threading.Thread(target=lambda: got.put((next(ticks), path.read_text())), daemon=True).start()
@@ -88,6 +89,45 @@ def test_saves_waits_until_the_file_stops_changing(tmp_path):
         time.sleep(0.08)
         path.write_text(text)
     assert got.get(timeout=10) == (None, "abcd")
+
+
+def next_tick(ticks, seconds=10):
+    """The next save `ticks` reports, or None if none comes within `seconds`."""
+    got = queue.Queue()
+    threading.Thread(target=lambda: got.put(next(ticks, "ended")), daemon=True).start()
+    try:
+        return got.get(timeout=seconds)
+    except queue.Empty:
+        return "no save seen"
+
+
+def test_saves_sees_an_editors_save_by_rename_and_ignores_other_files(tmp_path):
+    path = tmp_path / "lesson.py"
+    path.write_text("a")
+    ticks = saves(path)
+    next(ticks)
+    got = queue.Queue()
+    threading.Thread(target=lambda: got.put((next(ticks), path.read_text())), daemon=True).start()
+    time.sleep(0.5)
+    (tmp_path / ".lesson.py.swp").write_text("an editor's swap file")
+    (tmp_path / "other.py").write_text("another file")
+    time.sleep(0.5)
+    assert got.empty()
+    (tmp_path / "lesson.py.tmp").write_text("ab")
+    os.replace(tmp_path / "lesson.py.tmp", path)
+    assert got.get(timeout=10) == (None, "ab")
+
+
+def test_a_save_made_while_a_grading_runs_is_graded_after_it(tmp_path):
+    path = tmp_path / "lesson.py"
+    path.write_text("a")
+    ticks = saves(path)
+    next(ticks)  # the first grading starts; the learner saves before it ends
+    path.write_text("ab")
+    assert next_tick(ticks) is None
+    path.write_text("abc")  # and again during the second
+    assert next_tick(ticks) is None
+    assert next_tick(ticks, seconds=2) == "no save seen"  # nothing more was saved
 
 
 @pytest.mark.parametrize("lesson_id", ["lesson1", "lesson4"])
