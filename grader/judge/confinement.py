@@ -26,7 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader import catalog
+from grader import catalog, protocol
 
 SANDBOXES = ("auto", "bwrap", "none")
 UNPRIVILEGED_USER = "nobody"
@@ -118,8 +118,6 @@ def share_with_worker(scratch: Path, readable: Path, sandbox: str) -> None:
 def listen_for_worker(folder: Path, sandbox: str):
     """`protocol.listen` in `folder`, for a worker (or zygote) confined by `sandbox`: when it
     runs as another user, that user is given the socket too (connecting needs write access)."""
-    from grader import protocol
-
     listener, authkey = protocol.listen(folder)
     user = drop_privileges(sandbox == "bwrap")
     if user and isinstance(listener.address, str):
