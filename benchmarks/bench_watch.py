@@ -86,7 +86,7 @@ def watch_regrade_seconds(lesson: catalog.Lesson, repeat: int, sandbox: str) -> 
         def saves_until_stopped():
             from grader.watch import saves
 
-            for tick in saves(path, idle=lambda: None):
+            for tick in saves([path], idle=lambda: None):
                 if stop.is_set():
                     return
                 yield tick

@@ -32,11 +32,19 @@ def notebook_name(lesson: catalog.Lesson) -> str:
     return Path(lesson.filename).with_suffix(notebooks.SUFFIX).name
 
 
+def candidates(lesson: catalog.Lesson, source: Path) -> list[Path]:
+    """The files that may hold `lesson` in `source`: its .py file and its notebook in a folder,
+    or the one file `source`."""
+    if source.is_file():
+        return [source]
+    return [source / lesson.filename, source / notebook_name(lesson)]
+
+
 def choose(lesson: catalog.Lesson, source: Path) -> Submission:
     """The file to grade for `lesson` in `source`, a folder or a single lesson file."""
     if source.is_file():
         return Submission(source)
-    script, notebook = source / lesson.filename, source / notebook_name(lesson)
+    script, notebook = candidates(lesson, source)
     if not notebook.is_file():
         return Submission(script)
     if not script.is_file():

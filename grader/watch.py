@@ -31,32 +31,41 @@ def file_version(path: Path):
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def saves(path: Path, settle: float = 0.05, idle: Callable[[], None] = lambda: None) -> Iterator[None]:
-    """Yield once now, then once per save, as the operating system reports changes (watchfiles:
+def saves(paths: list[Path], settle: float = 0.05, idle: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Yield once now, then once per save of any of `paths` (files of one folder: a lesson's
+    .py file and its notebook), as the operating system reports changes (watchfiles:
     inotify, FSEvents, ReadDirectoryChangesW; polling on WSL), so that waiting costs no CPU. A
-    save counts when the file has stopped changing for `settle` seconds, so an editor's
-    half-written file is not graded mid-write. The folder is watched, not the file, so that an
-    editor's save by renaming a new file over the old one counts too. `idle` is called every
-    IDLE_EVERY seconds while nothing changes, and after every change."""
+    save counts when the files have stopped changing for `settle` seconds, so an editor's
+    half-written file is not graded mid-write. The folder is watched, not the files, so that
+    an editor's save by renaming a new file over the old one counts too, and so does a file
+    that does not exist yet. `idle` is called every IDLE_EVERY seconds while nothing
+    changes, and after every change."""
     import watchfiles  # here: only watch needs it, and its import costs 40 ms
 
-    graded = file_version(path)
+    names = {path.name for path in paths}
+    (folder,) = {path.parent for path in paths}
+
+    def versions():
+        return [file_version(path) for path in paths]
+
+    graded = versions()
     yield
     # The watcher starts after the first grading; a save made during it is found on its first
     # look (at most IDLE_EVERY later), and later saves queue up while a grading runs.
-    for _ in watchfiles.watch(path.parent, watch_filter=lambda change, name: Path(name).name == path.name,
+    for _ in watchfiles.watch(folder, watch_filter=lambda change, name: Path(name).name in names,
                               step=round(settle * 1000), rust_timeout=round(IDLE_EVERY * 1000),
                               yield_on_timeout=True, recursive=False):
         idle()
-        current = file_version(path)
-        if current == graded:  # a timeout, or a write that left the file as it was graded
+        current = versions()
+        if current == graded:  # a timeout, or a write that left the files as they were graded
             continue
         graded = current
         yield
 
 
 def changes(before: LessonResult, after: LessonResult) -> str:
-    """The report of a re-grade: only the checks whose status changed."""
+    """The report of a re-grade: only the checks whose status changed (and which file was
+    graded, when it is not the one graded before: the learner moved to the notebook, say)."""
     previous = {check.name: check.status for check in before.tests}
     lines = []
     for check in after.tests:
@@ -70,6 +79,8 @@ def changes(before: LessonResult, after: LessonResult) -> str:
         lines.append(common.WATCH_UNCHANGED.format(score=after.score, max_score=after.max_score))
     else:
         lines.append(common.SCORE.format(score=after.score, max_score=after.max_score))
+    if after.file != before.file:
+        lines = [*(after.notes or [common.WATCH_NOW_GRADING.format(file=after.file)]), *lines]
     return "\n".join(lines)
 
 
@@ -89,7 +100,7 @@ def watch(lesson: catalog.Lesson, folder: Path, show: Callable[[str], None] = pr
     show(common.WATCH_START.format(file=api.display_path(path)))
     previous: LessonResult | None = None
     with ended_by_signals(), Standbys(size=1) as standbys:
-        for _ in events if events is not None else saves(path, idle=standbys.refresh):
+        for _ in events if events is not None else saves(submissions.candidates(lesson, folder), idle=standbys.refresh):
             result = api.grade(lesson, folder, timeout=timeout, standbys=standbys, **(confinement or {}))
             if previous is None:
                 show(report.render(result, command_suffix))

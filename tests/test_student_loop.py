@@ -8,10 +8,11 @@ import time
 import jupytext
 import pytest
 
-from grader import catalog
+from grader import catalog, submissions
 from grader.api import grade
 from grader.hints import hints_for, next_hint
 from grader.messages import common
+from grader import watch as watch_module
 from grader.watch import changes, saves, watch
 from tests.submissions import reference_source, write_submission
 
@@ -81,7 +82,7 @@ def test_changes_lists_only_what_changed(tmp_path):
 def test_saves_waits_until_the_file_stops_changing(tmp_path):
     path = tmp_path / "lesson.py"
     path.write_text("a")
-    ticks = saves(path, settle=0.2)
+    ticks = saves([path], settle=0.2)
     next(ticks)
     got = queue.Queue()
     threading.Thread(target=lambda: got.put((next(ticks), path.read_text())), daemon=True).start()
@@ -104,7 +105,7 @@ def next_tick(ticks, seconds=10):
 def test_saves_sees_an_editors_save_by_rename_and_ignores_other_files(tmp_path):
     path = tmp_path / "lesson.py"
     path.write_text("a")
-    ticks = saves(path)
+    ticks = saves([path])
     next(ticks)
     got = queue.Queue()
     threading.Thread(target=lambda: got.put((next(ticks), path.read_text())), daemon=True).start()
@@ -121,13 +122,51 @@ def test_saves_sees_an_editors_save_by_rename_and_ignores_other_files(tmp_path):
 def test_a_save_made_while_a_grading_runs_is_graded_after_it(tmp_path):
     path = tmp_path / "lesson.py"
     path.write_text("a")
-    ticks = saves(path)
+    ticks = saves([path])
     next(ticks)  # the first grading starts; the learner saves before it ends
     path.write_text("ab")
     assert next_tick(ticks) is None
     path.write_text("abc")  # and again during the second
     assert next_tick(ticks) is None
     assert next_tick(ticks, seconds=2) == "no save seen"  # nothing more was saved
+
+
+def test_watch_grades_the_notebook_once_the_learner_saves_it_and_says_so(tmp_path, monkeypatch):
+    """A learner who started watch on the .py file, then works in a notebook copy of the
+    lesson, is graded on the notebook from its first save, and told which file is graded."""
+    lesson = catalog.BY_ID["lesson1"]
+    folder = write_submission(tmp_path / "s", "lesson1", "def count_images(data_dir):\n    raise NotImplementedError\n")
+    shown = queue.Queue()
+    stop = threading.Event()
+
+    def saves_until_stopped(*args, **kwargs):  # watch's own saves (of the files it chose), ended by `stop`
+        for tick in saves(*args, **kwargs):
+            if stop.is_set():
+                return
+            yield tick
+
+    monkeypatch.setattr(watch_module, "saves", saves_until_stopped)
+    thread = threading.Thread(target=watch, args=(lesson, folder), daemon=True, kwargs={"show": shown.put})
+    thread.start()
+    assert lesson.filename in shown.get(timeout=60)  # the start line
+    assert "not started" in shown.get(timeout=60)  # the first report: count_images
+    notebook = jupytext.reads(reference_source(lesson), fmt="py:percent")
+    jupytext.write(notebook, folder / submissions.notebook_name(lesson))
+    report = shown.get(timeout=60)
+    stop.set()
+    (folder / lesson.filename).touch()  # one more save ends the loop
+    thread.join(60)
+    assert report.startswith(common.SUBMISSION_NEWER.split("{")[0] + submissions.notebook_name(lesson)), report
+    assert "✓ count_images" in report
+
+
+def test_changes_names_the_file_graded_when_it_is_not_the_one_before():
+    before = grade("lesson1", catalog.LESSONS_DIR)
+    after = grade("lesson1", catalog.SOLUTIONS_DIR)
+    assert changes(before, after).splitlines()[0] == common.WATCH_NOW_GRADING.format(file=after.file)
+    after.notes = ["Graded the notebook: it was saved later."]
+    assert changes(before, after).splitlines()[0] == after.notes[0]
+    assert after.notes == ["Graded the notebook: it was saved later."]
 
 
 @pytest.mark.parametrize("lesson_id", ["lesson1", "lesson4"])

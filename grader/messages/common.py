@@ -178,6 +178,7 @@ HINT_NO_HINTS = "There is no hint for this check yet: its message above says wha
 # --- watch -----------------------------------------------------------------------
 WATCH_START = "Watching {file}. Save it to grade again; Ctrl-C to stop."
 WATCH_CHANGED = "{mark} {name}  (was {before})"
+WATCH_NOW_GRADING = "Now grading {file}."
 WATCH_UNCHANGED = "No check changed: {score:g}/{max_score:g}."
 WATCH_PASSED = "🎉 Lesson {number} passes! Well done. Next: lesson {next_number}."
 WATCH_PASSED_LAST = "🎉 Lesson {number} passes, and that was the last lesson. Well done!"
