@@ -84,11 +84,11 @@ def guarded(tmp_path):
         import os, signal
         try:
             open({str(target)!r}, "w").write("changed by the learner's code")
-        except OSError:
+        except PermissionError:  # only the refusal: any other failure fails the import, and the test
             pass
         try:
             os.kill(int(os.environ["GRADER_JUDGE_PID"]), signal.SIGKILL)
-        except (OSError, KeyError, ValueError):
+        except PermissionError:
             pass
         """)
     yield submission, target
