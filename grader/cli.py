@@ -111,7 +111,11 @@ def submission_folder(args) -> Path:
 
 def existing_submission(name: str) -> Path:
     folder = Path(name)
-    if not folder.exists():
+    try:
+        exists = folder.exists()
+    except OSError as error:  # a folder on the way that this user may not enter, say
+        raise UsageError(common.SUBMISSION_NOT_ALLOWED.format(path=folder, reason=error.strerror)) from None
+    if not exists:
         raise UsageError(common.MISSING_SUBMISSION.format(path=folder))
     if not folder.is_dir() and folder.suffix not in submissions.SUFFIXES:
         raise UsageError(common.NOT_A_LESSON_FILE.format(path=folder))

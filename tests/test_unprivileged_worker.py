@@ -10,6 +10,7 @@ project's installed packages.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ import psutil
 import pytest
 
 from grader import api, catalog
+from grader.messages import common
 from grader.standby import Standbys
 from tests.submissions import assert_passes, write_submission
 from tests.test_standby import wait_until
@@ -136,3 +138,43 @@ def test_as_root_without_bubblewrap_a_standby_forks_its_workers_from_a_zygote_ru
         assert pool._waiting == [standby] and standby.gradings == 3  # the same judge, standing by again
         assert zygotes[0].is_running() and zygotes[0].status() != psutil.STATUS_ZOMBIE
     assert target.read_text() == "untouched\n"
+
+
+def test_run_by_a_user_without_bubblewrap_a_learner_who_patches_the_checks_gets_no_verdict(python_for_nobody):
+    """The everyday grading of a student on macOS, Windows, or Linux without bubblewrap: the
+    grader and the learner's code run as one user, who may write the project's files. A
+    submission that rewrites a check as it is imported has its verdict voided, naming the file."""
+    home = Path(tempfile.mkdtemp(prefix="student-"))  # not under pytest's folders, which are root's alone
+    try:
+        project = home / "project"
+        for folder in ("grader", "solutions", "lessons", "course"):
+            shutil.copytree(catalog.PROJECT_ROOT / folder, project / folder,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        checks = project / "grader" / "checks" / "lesson1.py"
+        attacker = write_submission(home / "attacker", "lesson1", f"""
+            from pathlib import Path
+            Path({str(checks)!r}).write_text("def test_everything():\\n    pass\\n")
+            """)
+        subprocess.run(["chown", "-R", "nobody", str(home)], check=True)
+        home.chmod(0o755)
+        completed = subprocess.run([python_for_nobody, "-m", "grader", "lesson1", "--submission", str(attacker),
+                                    "--sandbox", "none", "--format", "json"], user="nobody", cwd=project,
+                                   env={**os.environ, "HOME": str(home)}, capture_output=True, text=True,
+                                   timeout=600)
+        assert completed.returncode in (0, 1), completed.stderr[-2000:]
+        document = json.loads(completed.stdout)
+        assert "def test_everything" in checks.read_text()  # the learner's code did write it
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    assert document["status"] == "error" and document["score"] == 0, document
+    assert all("grader/checks/lesson1.py" in check["message"] for check in document["tests"]), document
+
+
+def test_a_submission_the_user_may_not_open_is_one_line_not_a_traceback(python_for_nobody, tmp_path):
+    """tmp_path is root's alone: `nobody` may not look into it."""
+    folder = write_submission(tmp_path / "s", "lesson1")
+    completed = subprocess.run([python_for_nobody, "-m", "grader", "lesson1", "--submission", str(folder)],
+                               user="nobody", cwd=catalog.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 2, completed.stderr[-2000:]
+    assert completed.stderr.strip() == "grader: error: " + common.SUBMISSION_NOT_ALLOWED.format(
+        path=folder, reason=os.strerror(errno.EACCES))

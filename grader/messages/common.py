@@ -5,6 +5,7 @@ DESCRIPTION = "Check your Module 8 lessons against the reference and say exactly
 LESSON_HELP = "lesson5, 5 or 8.5 (any lesson), or all; leave out to see your progress"
 UNKNOWN_LESSON = "unknown lesson {name!r}: choose one of {valid}, or all"
 MISSING_SUBMISSION = "no such folder or file: {path}"
+SUBMISSION_NOT_ALLOWED = "cannot look into {path}: {reason} (does your user have permission to open it?)"
 
 # --- how a check ended ------------------------------------------------------
 NOT_STARTED = "`{function}` is not written yet (it still raises NotImplementedError at {where})."
