@@ -93,7 +93,8 @@ def test_saves_waits_until_the_file_stops_changing(tmp_path):
 
 
 def next_tick(ticks, seconds=10):
-    """The next save `ticks` reports, or None if none comes within `seconds`."""
+    """What `ticks` gives next: None for a save, "ended" if it ends, "no save seen" if nothing
+    comes within `seconds`."""
     got = queue.Queue()
     threading.Thread(target=lambda: got.put(next(ticks, "ended")), daemon=True).start()
     try:
