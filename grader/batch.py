@@ -136,6 +136,8 @@ def run_batch(root: Path, csv_path: Path, json_path: Path | None = None, *, jobs
     if students:
         show(common.BATCH_SKIPPED.format(count=len(students), path=json_path, remaining=len(todo)))
     jobs = jobs or max(1, os.cpu_count() or 1)
+    if todo:  # the first lines can be a while coming: a model lesson's graders import TensorFlow first
+        show(common.BATCH_START.format(count=len(todo), jobs=min(jobs, len(todo))))
 
     def save():
         write_atomically(json_path, json.dumps({"students": students}, indent=1))

@@ -47,6 +47,9 @@ def test_batch_grades_every_student_despite_hangs_and_crashes(tmp_path):
     assert [t["status"] for t in bob_checks].count("timeout") == 2
     assert json.loads((tmp_path / "gs" / "alice" / "results.json").read_text())["score"] == 19
     assert any("grades-from-last-year.csv" in line for line in shown)
+    assert common.BATCH_START.format(count=4, jobs=2) in shown
+    assert shown.index(common.BATCH_START.format(count=4, jobs=2)) < min(
+        shown.index(line) for line in shown if line.startswith("["))  # before the first student's line
 
 
 def test_rerun_grades_only_missing_students_and_reads_no_corrupt_file(tmp_path):

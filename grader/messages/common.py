@@ -189,6 +189,7 @@ BATCH_EMPTY = "no student folders in {path}: expected one folder per student, ea
 BATCH_CASE_CLASH = "student folders {names} differ only in case; rename one so that grades cannot mix"
 BATCH_IGNORED = "ignored (not a student folder): {names}"
 BATCH_NO_LESSONS = "{student}: no lesson files (expected names like {example})"
+BATCH_START = "Grading {count} student(s), {jobs} at a time; each line below is one student, when done."
 BATCH_STUDENT = "[{done}/{total}] {student}: {summary}"
 BATCH_SKIPPED = "{count} student(s) already graded in {path}; grading the other {remaining}."
 BATCH_TIMEOUT = "grading took longer than {seconds:g} s and was stopped"
