@@ -97,10 +97,12 @@ def watch(lesson: catalog.Lesson, folder: Path, show: Callable[[str], None] = pr
     """Grade at every save of the lesson file and `show` the news; runs until interrupted
     (or until `events` ends, which tests use)."""
     path = submissions.choose(lesson, folder).path  # the .py file, or a notebook graded instead
-    show(common.WATCH_START.format(file=api.display_path(path)))
+    watched = submissions.candidates(lesson, folder)
+    others = [other.name for other in watched if other != path]
+    show(common.WATCH_START.format(file=api.display_path(path), others="".join(f" (or {name}, whichever you save)" for name in others)))
     previous: LessonResult | None = None
     with ended_by_signals(), Standbys(size=1) as standbys:
-        for _ in events if events is not None else saves(submissions.candidates(lesson, folder), idle=standbys.refresh):
+        for _ in events if events is not None else saves(watched, idle=standbys.refresh):
             result = api.grade(lesson, folder, timeout=timeout, standbys=standbys, **(confinement or {}))
             if previous is None:
                 show(report.render(result, command_suffix))

@@ -9,6 +9,7 @@ import jupytext
 import pytest
 
 from grader import catalog, submissions
+from grader.api import display_path as api_display
 from grader.api import grade
 from grader.hints import hints_for, next_hint
 from grader.messages import common
@@ -149,7 +150,8 @@ def test_watch_grades_the_notebook_once_the_learner_saves_it_and_says_so(tmp_pat
     monkeypatch.setattr(watch_module, "saves", saves_until_stopped)
     thread = threading.Thread(target=watch, args=(lesson, folder), daemon=True, kwargs={"show": shown.put})
     thread.start()
-    assert lesson.filename in shown.get(timeout=60)  # the start line
+    assert shown.get(timeout=60) == common.WATCH_START.format(  # the start line names both files
+        file=api_display(folder / lesson.filename), others=f" (or {submissions.notebook_name(lesson)}, whichever you save)")
     assert "not started" in shown.get(timeout=60)  # the first report: count_images
     notebook = jupytext.reads(reference_source(lesson), fmt="py:percent")
     jupytext.write(notebook, folder / submissions.notebook_name(lesson))

@@ -177,7 +177,7 @@ HINT_LAST = "That was the last hint for this check. Reread the lesson's prose ab
 HINT_NO_HINTS = "There is no hint for this check yet: its message above says what differs."
 
 # --- watch -----------------------------------------------------------------------
-WATCH_START = "Watching {file}. Save it to grade again; Ctrl-C to stop."
+WATCH_START = "Watching {file}{others}. Save to grade again; Ctrl-C to stop."
 WATCH_CHANGED = "{mark} {name}  (was {before})"
 WATCH_NOW_GRADING = "Now grading {file}."
 WATCH_UNCHANGED = "No check changed: {score:g}/{max_score:g}."
