@@ -98,8 +98,8 @@ def watch(lesson: catalog.Lesson, folder: Path, show: Callable[[str], None] = pr
     (or until `events` ends, which tests use)."""
     path = submissions.choose(lesson, folder).path  # the .py file, or a notebook graded instead
     watched = submissions.candidates(lesson, folder)
-    others = [other.name for other in watched if other != path]
-    show(common.WATCH_START.format(file=api.display_path(path), others="".join(f" (or {name}, whichever you save)" for name in others)))
+    others = "".join(common.WATCH_ALSO.format(name=other.name) for other in watched if other != path)
+    show(common.WATCH_START.format(file=api.display_path(path), others=others))
     previous: LessonResult | None = None
     with ended_by_signals(), Standbys(size=1) as standbys:
         for _ in events if events is not None else saves(watched, idle=standbys.refresh):

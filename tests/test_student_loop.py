@@ -151,7 +151,7 @@ def test_watch_grades_the_notebook_once_the_learner_saves_it_and_says_so(tmp_pat
     thread = threading.Thread(target=watch, args=(lesson, folder), daemon=True, kwargs={"show": shown.put})
     thread.start()
     assert shown.get(timeout=60) == common.WATCH_START.format(  # the start line names both files
-        file=api_display(folder / lesson.filename), others=f" (or {submissions.notebook_name(lesson)}, whichever you save)")
+        file=api_display(folder / lesson.filename), others=common.WATCH_ALSO.format(name=submissions.notebook_name(lesson)))
     assert "not started" in shown.get(timeout=60)  # the first report: count_images
     notebook = jupytext.reads(reference_source(lesson), fmt="py:percent")
     jupytext.write(notebook, folder / submissions.notebook_name(lesson))

@@ -178,6 +178,7 @@ HINT_NO_HINTS = "There is no hint for this check yet: its message above says wha
 
 # --- watch -----------------------------------------------------------------------
 WATCH_START = "Watching {file}{others}. Save to grade again; Ctrl-C to stop."
+WATCH_ALSO = " (or {name}, whichever you save)"  # the lesson's other file, also watched
 WATCH_CHANGED = "{mark} {name}  (was {before})"
 WATCH_NOW_GRADING = "Now grading {file}."
 WATCH_UNCHANGED = "No check changed: {score:g}/{max_score:g}."
